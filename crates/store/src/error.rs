@@ -11,7 +11,12 @@ pub enum StoreError {
     Conflict { key: ObjectKey, reason: String },
     /// The requested resourceVersion is older than the change feed reaches back.
     #[error("resourceVersion {requested} is older than the oldest kept ({oldest})")]
-    Expired { requested: u64, oldest: u64 },
+    Expired {
+        requested: u64,
+        /// The oldest resourceVersion still answered: a list can be continued from it and a
+        /// watch started after it.
+        oldest: u64,
+    },
     /// The database failed; the detail is for logs, never for clients.
     #[error("store backend: {0}")]
     Backend(String),

@@ -6,6 +6,7 @@
 //! feed, which carries the object before the change so that a list can be continued from a
 //! consistent snapshot and a filtered watch can tell when an object stops matching.
 
+mod encoding;
 mod error;
 mod sqlite;
 
@@ -75,7 +76,8 @@ pub enum Write {
         precondition: Precondition,
     },
     /// Deletes every object of every resource stored in `namespace` (a namespace's contents);
-    /// never fails for lack of objects.
+    /// never fails for lack of objects. An empty `namespace` (where cluster-scoped objects
+    /// live) is refused with `Backend`: no caller means to wipe every cluster-scoped object.
     DeleteNamespaceContents { namespace: String },
 }
 
@@ -112,7 +114,7 @@ pub struct ListQuery<'a> {
     /// `None` lists all namespaces (or a cluster-scoped resource).
     pub namespace: Option<&'a str>,
     pub filter: ObjectFilter<'a>,
-    /// At most this many objects; `None` for all.
+    /// At most this many objects; `None` (or `Some(0)`, as Kubernetes reads `limit=0`) for all.
     pub limit: Option<usize>,
     /// Continue a previous page: the snapshot it was read at and the last key it returned.
     /// The page is read from that same snapshot; if the feed no longer reaches back to it the
@@ -185,8 +187,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Changes after `query.after`, then live changes as they commit, in resourceVersion order.
     async fn watch(&self, query: WatchQuery) -> Result<EventStream>;
 
-    /// Forgets feed entries older than `keep_after_unix_ms`; lists continued from and watches
-    /// started before the oldest kept entry then fail with `Expired`.
+    /// Forgets feed entries older than `keep_after_unix_ms`, but never the latest entry; lists
+    /// continued from and watches started before the oldest kept entry then fail with
+    /// `Expired`. Returns how many entries were forgotten.
     async fn compact(&self, keep_after_unix_ms: i64) -> Result<u64>;
 }
 
@@ -215,7 +218,9 @@ pub trait StoreExt: Store {
     }
 
     async fn delete(&self, key: ObjectKey, precondition: Precondition) -> Result<Stored> {
-        let written = self.apply(vec![Write::Delete { key, precondition }]).await?;
+        let written = self
+            .apply(vec![Write::Delete { key, precondition }])
+            .await?;
         single(written)
     }
 }
