@@ -19,7 +19,10 @@ pub struct TypeMismatch {
 
 /// Removes the fields `schema` does not know from `value` and returns their paths
 /// (`spec.foo`, `rules[0].bar`), or the first value of a wrong type.
-pub fn prune_unknown_fields(value: &mut Value, schema: &Schema) -> Result<Vec<String>, TypeMismatch> {
+pub fn prune_unknown_fields(
+    value: &mut Value,
+    schema: &Schema,
+) -> Result<Vec<String>, TypeMismatch> {
     let mut unknown = Vec::new();
     walk(value, schema, "", "object", &mut unknown)?;
     Ok(unknown)
@@ -43,8 +46,14 @@ fn walk(
     };
     match schema {
         Schema::Any => Ok(()),
-        Schema::String(_) => value.is_string().then_some(()).ok_or_else(|| mismatch("string", value)),
-        Schema::Boolean => value.is_boolean().then_some(()).ok_or_else(|| mismatch("bool", value)),
+        Schema::String(_) => value
+            .is_string()
+            .then_some(())
+            .ok_or_else(|| mismatch("string", value)),
+        Schema::Boolean => value
+            .is_boolean()
+            .then_some(())
+            .ok_or_else(|| mismatch("bool", value)),
         Schema::Integer(format) => {
             let expected = match format {
                 IntFormat::Int32 => "int32",
@@ -79,7 +88,11 @@ fn walk(
             let Value::Object(map) = value else {
                 return Err(mismatch(object.short_name(), value));
             };
-            let owner = if object.id.is_some() { object.short_name() } else { owner };
+            let owner = if object.id.is_some() {
+                object.short_name()
+            } else {
+                owner
+            };
             let mut unknown_here = Vec::new();
             for (key, item) in map.iter_mut() {
                 match object.field(key) {
@@ -97,7 +110,11 @@ fn walk(
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn json_type(value: &Value) -> &'static str {
@@ -114,7 +131,7 @@ fn json_type(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{field, Schema};
+    use crate::schema::{Schema, field};
     use serde_json::json;
 
     fn config_map() -> Schema {
@@ -122,12 +139,24 @@ mod tests {
             "io.k8s.api.core.v1.ConfigMap",
             "",
             vec![
-                field("metadata", Schema::named("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "", vec![
-                    field("name", Schema::string(), ""),
-                    field("labels", Schema::string_map(), ""),
-                ]), ""),
+                field(
+                    "metadata",
+                    Schema::named(
+                        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+                        "",
+                        vec![
+                            field("name", Schema::string(), ""),
+                            field("labels", Schema::string_map(), ""),
+                        ],
+                    ),
+                    "",
+                ),
                 field("data", Schema::string_map(), ""),
-                field("items", Schema::atomic_list(Schema::inline("", vec![field("a", Schema::int32(), "")])), ""),
+                field(
+                    "items",
+                    Schema::atomic_list(Schema::inline("", vec![field("a", Schema::int32(), "")])),
+                    "",
+                ),
             ],
         )
     }
@@ -157,6 +186,10 @@ mod tests {
         let mut v = json!({"items": [{"a": 1.5}]});
         assert!(prune_unknown_fields(&mut v, &config_map()).is_err());
         let mut v = json!({"data": null, "metadata": {"labels": null}});
-        assert!(prune_unknown_fields(&mut v, &config_map()).unwrap().is_empty());
+        assert!(
+            prune_unknown_fields(&mut v, &config_map())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

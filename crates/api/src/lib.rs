@@ -5,6 +5,7 @@ pub mod decode;
 pub mod discovery;
 pub mod kinds;
 pub mod meta;
+pub mod openapi;
 pub mod protobuf;
 pub mod registry;
 pub mod schema;

@@ -69,7 +69,9 @@ impl ObjectSchema {
 
     /// The Go-style type name used in error messages (`ConfigMap`, `ObjectMeta`).
     pub fn short_name(&self) -> &'static str {
-        self.id.and_then(|id| id.rsplit('.').next()).unwrap_or("object")
+        self.id
+            .and_then(|id| id.rsplit('.').next())
+            .unwrap_or("object")
     }
 }
 

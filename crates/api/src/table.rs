@@ -70,7 +70,9 @@ pub fn partial_object_metadata(obj: &Value) -> Value {
     out.insert("apiVersion".into(), "meta.k8s.io/v1".into());
     out.insert(
         "metadata".into(),
-        obj.get("metadata").cloned().unwrap_or(Value::Object(Map::new())),
+        obj.get("metadata")
+            .cloned()
+            .unwrap_or(Value::Object(Map::new())),
     );
     Value::Object(out)
 }

@@ -1,8 +1,13 @@
 //! Domain logic of tokenhub. Pure and synchronous: no HTTP, no SQL, no system clock.
 
 pub mod clock;
+pub mod credentials;
 pub mod duration;
+pub mod identity;
+pub mod kinds;
+pub mod names;
 pub mod patch;
+pub mod request_info;
 pub mod selector;
 pub mod validation;
 

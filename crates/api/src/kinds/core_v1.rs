@@ -21,7 +21,9 @@ pub static NAMESPACES: ResourceType = ResourceType {
     short_names: &["ns"],
     categories: &[],
     scope: Scope::Cluster,
-    verbs: &["create", "delete", "get", "list", "patch", "update", "watch"],
+    verbs: &[
+        "create", "delete", "get", "list", "patch", "update", "watch",
+    ],
     subresources: &[],
     storage: Storage::Stored,
     columns: &[
@@ -111,12 +113,19 @@ fn namespace_phase(obj: &Value) -> Value {
 }
 
 fn secret_count(obj: &Value) -> Value {
-    let n = obj.get("secrets").and_then(Value::as_array).map_or(0, Vec::len);
+    let n = obj
+        .get("secrets")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     Value::from(n)
 }
 
 fn data_count(obj: &Value) -> Value {
-    let len = |key: &str| obj.get(key).and_then(Value::as_object).map_or(0, |m| m.len());
+    let len = |key: &str| {
+        obj.get(key)
+            .and_then(Value::as_object)
+            .map_or(0, |m| m.len())
+    };
     Value::from(len("data") + len("binaryData"))
 }
 
@@ -126,11 +135,31 @@ fn namespace_schema() -> &'static Schema {
             "io.k8s.api.core.v1.NamespaceCondition",
             "NamespaceCondition contains details about state of namespace.",
             vec![
-                field("lastTransitionTime", Schema::date_time(), "Last time the condition transitioned from one status to another."),
-                field("message", Schema::string(), "Human-readable message indicating details about last transition."),
-                field("reason", Schema::string(), "Unique, one-word, CamelCase reason for the condition's last transition."),
-                field("status", Schema::string(), "Status of the condition, one of True, False, Unknown."),
-                field("type", Schema::string(), "Type of namespace controller condition."),
+                field(
+                    "lastTransitionTime",
+                    Schema::date_time(),
+                    "Last time the condition transitioned from one status to another.",
+                ),
+                field(
+                    "message",
+                    Schema::string(),
+                    "Human-readable message indicating details about last transition.",
+                ),
+                field(
+                    "reason",
+                    Schema::string(),
+                    "Unique, one-word, CamelCase reason for the condition's last transition.",
+                ),
+                field(
+                    "status",
+                    Schema::string(),
+                    "Status of the condition, one of True, False, Unknown.",
+                ),
+                field(
+                    "type",
+                    Schema::string(),
+                    "Type of namespace controller condition.",
+                ),
             ],
         );
         let mut fields = type_and_object_meta();
@@ -169,12 +198,24 @@ fn object_reference() -> Schema {
         "io.k8s.api.core.v1.ObjectReference",
         "ObjectReference contains enough information to let you inspect or modify the referred object.",
         vec![
-            field("apiVersion", Schema::string(), "API version of the referent."),
-            field("fieldPath", Schema::string(), "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement."),
+            field(
+                "apiVersion",
+                Schema::string(),
+                "API version of the referent.",
+            ),
+            field(
+                "fieldPath",
+                Schema::string(),
+                "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.",
+            ),
             field("kind", Schema::string(), "Kind of the referent."),
             field("name", Schema::string(), "Name of the referent."),
             field("namespace", Schema::string(), "Namespace of the referent."),
-            field("resourceVersion", Schema::string(), "Specific resourceVersion to which this reference is made, if any."),
+            field(
+                "resourceVersion",
+                Schema::string(),
+                "Specific resourceVersion to which this reference is made, if any.",
+            ),
             field("uid", Schema::string(), "UID of the referent."),
         ],
     )

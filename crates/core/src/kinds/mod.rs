@@ -1,0 +1,44 @@
+//! The rules of each kind: defaults, what an update may change, validation, protection.
+//! Adding a kind is one registry entry (in the api crate) plus, when it has rules, one file here.
+
+mod config_map;
+mod namespace;
+
+use serde_json::Value;
+use tokenhub_api::registry::ResourceType;
+
+use crate::validation::FieldError;
+
+pub trait KindRules: Send + Sync {
+    /// Defaults and server-owned fields of a new object (after the generic metadata).
+    fn prepare_create(&self, _object: &mut Value) {}
+
+    /// Carries over from `old` what an update through the main resource may not change.
+    fn prepare_update(&self, _old: &Value, _new: &mut Value) {}
+
+    fn validate(&self, _object: &Value) -> Vec<FieldError> {
+        Vec::new()
+    }
+
+    fn validate_update(&self, _old: &Value, new: &Value) -> Vec<FieldError> {
+        self.validate(new)
+    }
+
+    /// Why this object may not be deleted, if it may not.
+    fn deletion_forbidden(&self, _object: &Value) -> Option<String> {
+        None
+    }
+}
+
+/// Kinds whose objects need nothing beyond the generic metadata rules.
+struct NoRules;
+
+impl KindRules for NoRules {}
+
+pub fn rules_for(t: &ResourceType) -> &'static dyn KindRules {
+    match (t.group, t.kind) {
+        ("", "Namespace") => &namespace::NamespaceRules,
+        ("", "ConfigMap") => &config_map::ConfigMapRules,
+        _ => &NoRules,
+    }
+}

@@ -1,0 +1,398 @@
+//! Every resource path (`/api/v1/...`, `/apis/G/V/...`): resolved like kube-apiserver resolves
+//! it, looked up in the registry, and handed to the verb's handler.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tokenhub_api::registry::{ResourceType, Storage};
+use tokenhub_api::status::{Status, StatusDetails};
+use tokenhub_api::table::IncludeObject;
+use tokenhub_core::patch::PatchType;
+use tokenhub_core::request_info::RequestInfo;
+
+use super::negotiate::{answer_for, decode_body};
+use super::watch::WatchResponse;
+use super::{body, respond, watch};
+use crate::error::ApiError;
+use crate::objects::{DeleteOptions, FieldValidation, ListOptions, WatchOptions, WriteOptions};
+use crate::state::Hub;
+
+/// The query string as ordered pairs (a parameter may repeat, like `dryRun`).
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn parse(uri: &Uri) -> Result<Self, ApiError> {
+        serde_urlencoded::from_str(uri.query().unwrap_or_default())
+            .map(Params)
+            .map_err(|e| ApiError::BadRequest(format!("the query string could not be parsed: {e}")))
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key), Some("true" | "1"))
+    }
+
+    fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
+        self.get(key)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    ApiError::BadRequest(format!("{key}: invalid value {v:?}: must be an integer"))
+                })
+            })
+            .transpose()
+    }
+
+    fn dry_run(&self) -> Result<bool, ApiError> {
+        let values = self.all("dryRun");
+        if let Some(bad) = values.iter().find(|v| v.as_str() != "All") {
+            return Err(ApiError::BadRequest(format!(
+                "dryRun: Unsupported value: {bad:?}: supported values: \"All\""
+            )));
+        }
+        Ok(!values.is_empty())
+    }
+
+    fn write_options(&self) -> Result<WriteOptions, ApiError> {
+        Ok(WriteOptions {
+            dry_run: self.dry_run()?,
+            field_validation: FieldValidation::parse(self.get("fieldValidation"))?,
+        })
+    }
+
+    fn list_options(&self) -> Result<ListOptions, ApiError> {
+        Ok(ListOptions {
+            label_selector: self.get("labelSelector").map(str::to_string),
+            field_selector: self.get("fieldSelector").map(str::to_string),
+            limit: self.number("limit")?,
+            continue_token: self.get("continue").map(str::to_string),
+        })
+    }
+
+    fn include_object(&self) -> Result<IncludeObject, ApiError> {
+        let value = self.get("includeObject").unwrap_or_default();
+        IncludeObject::parse(value).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "includeObject: Unsupported value: {value:?}: supported values: \"None\", \"Metadata\", \"Object\""
+            ))
+        })
+    }
+}
+
+/// One resolved resource request.
+struct Call {
+    hub: Arc<Hub>,
+    t: &'static ResourceType,
+    info: RequestInfo,
+    params: Params,
+    headers: HeaderMap,
+}
+
+impl Call {
+    fn namespace(&self) -> Option<&str> {
+        (self.t.is_namespaced() && !self.info.namespace.is_empty())
+            .then_some(self.info.namespace.as_str())
+    }
+
+    /// The namespace of a request about one object of a namespaced kind, which must name one.
+    fn object_namespace(&self) -> Result<&str, ApiError> {
+        match (self.t.is_namespaced(), self.namespace()) {
+            (false, _) => Ok(""),
+            (true, Some(ns)) => Ok(ns),
+            (true, None) => Err(ApiError::NoRoute),
+        }
+    }
+}
+
+pub async fn handle(
+    State(hub): State<Arc<Hub>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match dispatch(hub, method, uri, headers, body).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn dispatch(
+    hub: Arc<Hub>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(&uri)?;
+    let info = RequestInfo::resolve(method.as_str(), uri.path(), params.flag("watch"));
+    if !info.is_resource_request {
+        return Err(ApiError::NoRoute);
+    }
+    let t = hub
+        .registry
+        .find(&info.api_group, &info.api_version, &info.resource)
+        .ok_or(ApiError::NoRoute)?;
+    // A cluster-scoped kind has no `/namespaces/{ns}/` form (the namespace path of
+    // `namespaces` itself names the object, not a scope).
+    let names_a_namespace = t.plural == "namespaces" && info.name == info.namespace;
+    let namespaced_path = !info.namespace.is_empty() && !names_a_namespace;
+    if !t.is_namespaced() && namespaced_path {
+        return Err(ApiError::NoRoute);
+    }
+    if !info.subresource.is_empty() || t.storage == Storage::Virtual {
+        // Subresources and create-only kinds get their own handlers as their kinds arrive.
+        return Err(ApiError::NoRoute);
+    }
+    if !t.has_verb(&info.verb) {
+        return Err(ApiError::MethodNotAllowed);
+    }
+    let call = Call {
+        hub,
+        t,
+        info,
+        params,
+        headers,
+    };
+    match call.info.verb.as_str() {
+        "get" => get(call).await,
+        "list" => list(call).await,
+        "watch" => watch(call).await,
+        "create" => create(call, body).await,
+        "update" => update(call, body).await,
+        "patch" => patch(call, body).await,
+        "delete" => delete(call, body).await,
+        "deletecollection" => delete_collection(call, body).await,
+        _ => Err(ApiError::MethodNotAllowed),
+    }
+}
+
+async fn get(call: Call) -> Result<Response, ApiError> {
+    let answer = answer_for(&call.headers)?;
+    let include = call.params.include_object()?;
+    let object = call
+        .hub
+        .objects
+        .get(call.t, call.object_namespace()?, &call.info.name)
+        .await?;
+    Ok(respond::object(
+        call.t,
+        &object,
+        answer,
+        include,
+        call.hub.clock.now(),
+    ))
+}
+
+async fn list(call: Call) -> Result<Response, ApiError> {
+    let answer = answer_for(&call.headers)?;
+    let include = call.params.include_object()?;
+    let options = call.params.list_options()?;
+    let list = call
+        .hub
+        .objects
+        .list(call.t, call.namespace(), &options)
+        .await?;
+    Ok(respond::list(
+        call.t,
+        &list,
+        answer,
+        include,
+        call.hub.clock.now(),
+    ))
+}
+
+async fn watch(call: Call) -> Result<Response, ApiError> {
+    let answer = answer_for(&call.headers)?;
+    let include = call.params.include_object()?;
+    let mut field_selector = call
+        .params
+        .get("fieldSelector")
+        .unwrap_or_default()
+        .to_string();
+    if !call.info.name.is_empty() {
+        // The legacy `/watch/.../{name}` form watches one object.
+        let by_name = format!("metadata.name={}", call.info.name);
+        field_selector = if field_selector.is_empty() {
+            by_name
+        } else {
+            format!("{field_selector},{by_name}")
+        };
+    }
+    let options = WatchOptions {
+        resource_version: call.params.get("resourceVersion").map(str::to_string),
+        label_selector: call.params.get("labelSelector").map(str::to_string),
+        field_selector: Some(field_selector),
+    };
+    let timeout = call
+        .params
+        .number::<u64>("timeoutSeconds")?
+        .map_or(call.hub.limits.watch_timeout, Duration::from_secs);
+    let started = call
+        .hub
+        .objects
+        .watch(call.t, call.namespace(), &options)
+        .await?;
+    let how = WatchResponse {
+        answer,
+        include,
+        bookmarks: call.params.flag("allowWatchBookmarks"),
+        timeout,
+    };
+    Ok(watch::stream(Arc::clone(&call.hub), call.t, started, how))
+}
+
+async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
+    let namespace = call.object_namespace()?.to_string();
+    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
+    let object = decode_body(&call.headers, &bytes)?;
+    let options = call.params.write_options()?;
+    let written = call
+        .hub
+        .objects
+        .create(call.t, &namespace, object, options)
+        .await?;
+    Ok(respond::json_with_warnings(
+        StatusCode::CREATED,
+        &written.object,
+        &written.warnings,
+    ))
+}
+
+async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
+    let namespace = call.object_namespace()?.to_string();
+    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
+    let object = decode_body(&call.headers, &bytes)?;
+    let options = call.params.write_options()?;
+    let written = call
+        .hub
+        .objects
+        .update(call.t, &namespace, &call.info.name, object, options)
+        .await?;
+    Ok(respond::json_with_warnings(
+        StatusCode::OK,
+        &written.object,
+        &written.warnings,
+    ))
+}
+
+async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
+    let namespace = call.object_namespace()?.to_string();
+    let content_type = call
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let patch_type = PatchType::from_content_type(essence).ok_or_else(|| {
+        ApiError::UnsupportedMediaType(format!(
+            "the server does not support patches of type {essence:?}: use application/json-patch+json, application/merge-patch+json or application/strategic-merge-patch+json"
+        ))
+    })?;
+    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
+    let options = call.params.write_options()?;
+    let written = call
+        .hub
+        .objects
+        .patch(
+            call.t,
+            &namespace,
+            &call.info.name,
+            patch_type,
+            &bytes,
+            options,
+        )
+        .await?;
+    Ok(respond::json_with_warnings(
+        StatusCode::OK,
+        &written.object,
+        &written.warnings,
+    ))
+}
+
+/// DeleteOptions from the body (JSON or protobuf, possibly empty) and the query.
+async fn delete_options(call: &Call, body: Body) -> Result<DeleteOptions, ApiError> {
+    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
+    let mut options: DeleteOptions = if bytes.iter().all(u8::is_ascii_whitespace) {
+        DeleteOptions::default()
+    } else {
+        let value = decode_body(&call.headers, &bytes)?;
+        serde_json::from_value(value).map_err(|e| {
+            ApiError::BadRequest(format!("the DeleteOptions in the body are not valid: {e}"))
+        })?
+    };
+    options.dry_run.extend(call.params.all("dryRun"));
+    if let Some(policy) = call.params.get("propagationPolicy") {
+        options.propagation_policy = Some(policy.to_string());
+    }
+    if let Some(grace) = call.params.number("gracePeriodSeconds")? {
+        options.grace_period_seconds = Some(grace);
+    }
+    Ok(options)
+}
+
+async fn delete(call: Call, body: Body) -> Result<Response, ApiError> {
+    let namespace = call.object_namespace()?.to_string();
+    let options = delete_options(&call, body).await?;
+    let object = call
+        .hub
+        .objects
+        .delete(call.t, &namespace, &call.info.name, &options)
+        .await?;
+    if call.t.plural == "namespaces" {
+        return Ok(respond::json(StatusCode::OK, &object));
+    }
+    let status = Status::success(StatusDetails {
+        name: call.info.name.clone(),
+        group: call.t.group.to_string(),
+        kind: call.t.plural.to_string(),
+        uid: object
+            .pointer("/metadata/uid")
+            .and_then(|u| u.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        ..Default::default()
+    });
+    Ok(respond::json(StatusCode::OK, &status))
+}
+
+async fn delete_collection(call: Call, body: Body) -> Result<Response, ApiError> {
+    if call.t.is_namespaced() && call.namespace().is_none() {
+        return Err(ApiError::MethodNotAllowed);
+    }
+    let options = delete_options(&call, body).await?;
+    let list_options = call.params.list_options()?;
+    let deleted = call
+        .hub
+        .objects
+        .delete_collection(call.t, call.namespace(), &list_options, &options)
+        .await?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({
+            "kind": call.t.list_kind,
+            "apiVersion": call.t.api_version(),
+            "metadata": respond::list_meta(&deleted),
+            "items": deleted.items,
+        }),
+    ))
+}

@@ -1,0 +1,186 @@
+//! Starting and stopping a hub: data directory, store, TLS, bootstrap, then HTTPS.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use tokenhub_api::kinds::registry;
+use tokenhub_core::clock::Clock;
+use tokenhub_store::{SqliteStore, Store};
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+use crate::auth::BootstrapToken;
+use crate::bootstrap::files::ensure_private_dir;
+use crate::bootstrap::tls::{self, ProvidedCertificate};
+use crate::bootstrap::{AdminCredential, BootstrapError, ensure_hub_objects, public_kubeconfig};
+use crate::docs::ApiDocs;
+use crate::http::router;
+use crate::objects::Objects;
+use crate::state::{Hub, Limits};
+
+/// Everything `tokenhub serve` can be told.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub tls_sans: Vec<String>,
+    pub tls_certificate: Option<ProvidedCertificate>,
+    pub limits: Limits,
+    /// How long the change feed reaches back (for watches and continued lists).
+    pub event_retention: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
+        ServeOptions {
+            listen,
+            data_dir,
+            tls_sans: Vec::new(),
+            tls_certificate: None,
+            limits: Limits::default(),
+            event_retention: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Bootstrap(#[from] BootstrapError),
+    #[error("cannot open the store: {0}")]
+    Store(String),
+}
+
+/// A hub that is serving.
+pub struct RunningHub {
+    pub address: SocketAddr,
+    pub server_url: String,
+    pub data_dir: PathBuf,
+    /// The CA clients trust (PEM).
+    pub ca_pem: String,
+    /// The bootstrap admin's bearer token.
+    pub admin_token: String,
+    handle: Handle<SocketAddr>,
+    server: JoinHandle<std::io::Result<()>>,
+    compactor: JoinHandle<()>,
+}
+
+impl RunningHub {
+    /// Stops accepting, lets requests in flight finish (watches get a few seconds), returns
+    /// when the server is down.
+    pub async fn shutdown(self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        self.compactor.abort();
+        let _ = self.server.await;
+    }
+
+    /// Serves until the server stops on its own (an IO failure).
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = match self.server.await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        };
+        self.compactor.abort();
+        result
+    }
+
+    pub fn shutdown_handle(&self) -> Handle<SocketAddr> {
+        self.handle.clone()
+    }
+}
+
+/// The URL clients use: a wildcard listen address is reached on loopback.
+fn server_url(address: SocketAddr) -> String {
+    let host = match address.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
+        ip if ip.is_unspecified() => "[::1]".to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("https://{host}:{}", address.port())
+}
+
+pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<RunningHub, StartError> {
+    let dir = options.data_dir.clone();
+    ensure_private_dir(&dir).map_err(|e| BootstrapError::io(&dir, e))?;
+    let listener = TcpListener::bind(options.listen).map_err(|source| StartError::Listen {
+        address: options.listen,
+        source,
+    })?;
+    let address = listener.local_addr().map_err(|source| StartError::Listen {
+        address: options.listen,
+        source,
+    })?;
+    let url = server_url(address);
+
+    let names = tls::serving_names(&options.tls_sans);
+    let material = tls::load_or_generate(&dir, &names, options.tls_certificate.as_ref())?;
+    let tls_config = RustlsConfig::from_config(Arc::new(tls::server_config(&material)?));
+
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&dir.join("tokenhub.db"), Arc::clone(&clock))
+            .await
+            .map_err(|e| StartError::Store(e.to_string()))?,
+    );
+    let objects = Objects::new(Arc::clone(&store), Arc::clone(&clock));
+    let admin = AdminCredential::load_or_create(&dir)?;
+    admin.write_kubeconfig(&dir, &url, &material.ca_pem)?;
+    ensure_hub_objects(&objects, &public_kubeconfig(&url, &material.ca_pem))
+        .await
+        .map_err(|e| {
+            BootstrapError::Other(format!("cannot create the hub's own objects: {e:?}"))
+        })?;
+
+    let registry = registry();
+    let docs = ApiDocs::render(&registry, address.to_string());
+    let hub = Arc::new(Hub {
+        registry,
+        objects,
+        clock: Arc::clone(&clock),
+        authenticator: Arc::new(BootstrapToken::new(admin.hash)),
+        docs,
+        in_flight: Semaphore::new(options.limits.max_in_flight),
+        limits: options.limits.clone(),
+    });
+
+    let handle = Handle::new();
+    let server = axum_server::tls_rustls::from_tcp_rustls(listener, tls_config)
+        .map_err(|source| StartError::Listen { address, source })?
+        .handle(handle.clone())
+        .serve(router(hub).into_make_service_with_connect_info::<SocketAddr>());
+    let server = tokio::spawn(server);
+    let compactor = tokio::spawn(compact_periodically(store, clock, options.event_retention));
+    tracing::info!(%address, url = %url, data_dir = %dir.display(), "tokenhub is serving");
+    Ok(RunningHub {
+        address,
+        server_url: url,
+        data_dir: dir,
+        ca_pem: material.ca_pem,
+        admin_token: admin.token,
+        handle,
+        server,
+        compactor,
+    })
+}
+
+/// Trims the change feed to the retention window, once a minute.
+async fn compact_periodically(store: Arc<dyn Store>, clock: Arc<dyn Clock>, retention: Duration) {
+    let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        let keep_after = clock.now().as_millisecond().saturating_sub(retention_ms);
+        if let Err(e) = store.compact(keep_after).await {
+            tracing::warn!(error = %e, "compacting the change feed failed");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokenhub_api::registry::Registry;
+use tokenhub_core::clock::Clock;
+use tokio::sync::Semaphore;
+
+use crate::auth::Authenticator;
+use crate::docs::ApiDocs;
+use crate::objects::Objects;
+
+/// Limits that protect the hub from its clients.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Request bodies above this are refused with 413.
+    pub max_body_bytes: usize,
+    /// Requests in flight (watches excluded) above this are refused with 429.
+    pub max_in_flight: usize,
+    /// How long a watch without `timeoutSeconds` stays open.
+    pub watch_timeout: Duration,
+    /// How often a watch that allows bookmarks gets one.
+    pub bookmark_interval: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 3 * 1024 * 1024,
+            max_in_flight: 400,
+            watch_timeout: Duration::from_secs(30 * 60),
+            bookmark_interval: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Hub {
+    pub registry: Registry,
+    pub objects: Objects,
+    pub clock: Arc<dyn Clock>,
+    pub authenticator: Arc<dyn Authenticator>,
+    pub docs: ApiDocs,
+    pub limits: Limits,
+    pub in_flight: Semaphore,
+}
