@@ -49,7 +49,7 @@ fn api_resources_lists_the_kinds_with_short_names_and_verbs() {
     );
     let wide = k.ok(&["api-resources", "-o", "wide"]);
     assert!(
-        wide.contains("[create delete deletecollection get list patch update watch]"),
+        wide.contains("create,delete,deletecollection,get,list,patch,update,watch"),
         "{wide}"
     );
     let version = k.ok(&["version"]);
@@ -92,7 +92,7 @@ fn the_hub_namespaces_exist_and_the_public_kubeconfig_is_exported() {
         "name",
     ]);
     assert_eq!(out.trim(), "namespace/default");
-    let refused = user.fails(&["get", "ns"]);
+    let refused = user.fails(&["--token", "not-a-token", "get", "ns"]);
     assert!(
         refused.contains("You must be logged in to the server"),
         "{refused}"
@@ -334,12 +334,13 @@ fn edit_patch_and_delete() {
     ]);
     assert!(failed.contains("Error from server"), "{failed}");
 
-    // ServiceAccount secrets merge by name (strategic merge patch).
+    // ServiceAccount secrets merge by name (strategic merge patch); as upstream, items new to
+    // the list come before the ones only the server had.
     k.ok_stdin(&["create", "-f", "-"], "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bot\nsecrets:\n- name: s1\n- name: s2\n");
     k.ok(&["patch", "sa", "bot", "-p", r#"{"secrets":[{"name":"s3"}]}"#]);
     assert_eq!(
         k.ok(&["get", "sa", "bot", "-o", "jsonpath={.secrets[*].name}"]),
-        "s1 s2 s3"
+        "s3 s1 s2"
     );
     k.ok(&[
         "patch",
@@ -350,7 +351,7 @@ fn edit_patch_and_delete() {
     ]);
     assert_eq!(
         k.ok(&["get", "sa", "bot", "-o", "jsonpath={.secrets[*].name}"]),
-        "s2 s3"
+        "s3 s2"
     );
 
     assert_eq!(
@@ -415,7 +416,7 @@ fn errors_read_as_kubectl_prints_them() {
     );
     let warned = k.run_with_stdin(
         &["create", "--validate=warn", "-f", "-"],
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\nspec:\n  foo: 1\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warned\nspec:\n  foo: 1\n",
     );
     assert!(warned.status.success(), "{}", warned.stderr);
     assert!(
