@@ -11,7 +11,8 @@ use crate::schema::{IntFormat, Schema};
 pub struct TypeMismatch {
     /// The Go type name of the object that holds the field (`ConfigMap`, `ObjectMeta`).
     pub owner: &'static str,
-    /// The path of the field from the root, as kube prints it (`metadata.labels`).
+    /// The struct fields from the root, as Go's decoder prints them: map keys and list
+    /// indices are left out (`metadata.labels`, not `metadata.labels.app`).
     pub path: String,
     pub found: &'static str,
     pub expected: &'static str,
@@ -24,23 +25,54 @@ pub fn prune_unknown_fields(
     schema: &Schema,
 ) -> Result<Vec<String>, TypeMismatch> {
     let mut unknown = Vec::new();
-    walk(value, schema, "", "object", &mut unknown)?;
+    let root = Location {
+        path: String::new(),
+        go_path: String::new(),
+        owner: "object",
+    };
+    walk(value, schema, &root, &mut unknown)?;
     Ok(unknown)
+}
+
+/// Where a value is: its path as unknown fields are reported (`rules[0].verbs`), its path as
+/// Go's decoder names a mistyped field (`rules.verbs`) and the Go struct that holds it.
+struct Location {
+    path: String,
+    go_path: String,
+    owner: &'static str,
+}
+
+impl Location {
+    fn field(&self, key: &str, owner: &'static str) -> Location {
+        Location {
+            path: join(&self.path, key),
+            go_path: join(&self.go_path, key),
+            owner,
+        }
+    }
+
+    /// A map value or list item: a new reporting path, the same Go field.
+    fn element(&self, path: String) -> Location {
+        Location {
+            path,
+            go_path: self.go_path.clone(),
+            owner: self.owner,
+        }
+    }
 }
 
 fn walk(
     value: &mut Value,
     schema: &Schema,
-    path: &str,
-    owner: &'static str,
+    at: &Location,
     unknown: &mut Vec<String>,
 ) -> Result<(), TypeMismatch> {
     if value.is_null() {
         return Ok(());
     }
     let mismatch = |expected: &'static str, value: &Value| TypeMismatch {
-        owner,
-        path: path.to_string(),
+        owner: at.owner,
+        path: at.go_path.clone(),
         found: json_type(value),
         expected,
     };
@@ -71,7 +103,7 @@ fn walk(
                 return Err(mismatch("map[string]", value));
             };
             for (key, item) in map.iter_mut() {
-                walk(item, values, &join(path, key), owner, unknown)?;
+                walk(item, values, &at.element(join(&at.path, key)), unknown)?;
             }
             Ok(())
         }
@@ -80,7 +112,12 @@ fn walk(
                 return Err(mismatch("array", value));
             };
             for (i, item) in list.iter_mut().enumerate() {
-                walk(item, items, &format!("{path}[{i}]"), owner, unknown)?;
+                walk(
+                    item,
+                    items,
+                    &at.element(format!("{}[{i}]", at.path)),
+                    unknown,
+                )?;
             }
             Ok(())
         }
@@ -91,18 +128,18 @@ fn walk(
             let owner = if object.id.is_some() {
                 object.short_name()
             } else {
-                owner
+                at.owner
             };
             let mut unknown_here = Vec::new();
             for (key, item) in map.iter_mut() {
                 match object.field(key) {
-                    Some(field) => walk(item, &field.schema, &join(path, key), owner, unknown)?,
+                    Some(field) => walk(item, &field.schema, &at.field(key, owner), unknown)?,
                     None => unknown_here.push(key.clone()),
                 }
             }
             for key in unknown_here {
                 map.remove(&key);
-                unknown.push(join(path, &key));
+                unknown.push(join(&at.path, &key));
             }
             Ok(())
         }
@@ -175,7 +212,13 @@ mod tests {
         let err = prune_unknown_fields(&mut v, &config_map()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels.a of type string"
+            "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"
+        );
+        let mut v = json!({"items": [{"a": "x"}]});
+        let err = prune_unknown_fields(&mut v, &config_map()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "json: cannot unmarshal string into Go struct field ConfigMap.items.a of type int32"
         );
     }
 

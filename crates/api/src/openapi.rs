@@ -181,7 +181,7 @@ fn write_parameters(patch: bool) -> Vec<Value> {
         ),
         query(
             "fieldValidation",
-            "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict (the default)",
+            "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn (the default) - Strict",
             "string",
         ),
     ];

@@ -15,7 +15,13 @@ pub struct Status {
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<StatusDetails>,
+    /// The HTTP code of a failure; a success Status carries none, as kube-apiserver's.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub code: u16,
+}
+
+fn is_zero(code: &u16) -> bool {
+    *code == 0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +74,7 @@ impl Status {
             message: String::new(),
             reason: String::new(),
             details: Some(details),
-            code: 200,
+            code: 0,
         }
     }
 

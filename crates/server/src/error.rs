@@ -79,9 +79,9 @@ pub enum ApiError {
     NotAcceptable(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
-    #[error("the request body is larger than the server accepts ({limit} bytes)")]
+    #[error("Request entity too large: limit is {limit}")]
     RequestEntityTooLarge { limit: usize },
-    #[error("too many requests, please try again later")]
+    #[error("Too many requests, please try again later.")]
     TooManyRequests,
     /// 410: a resourceVersion or continue token older than the server keeps.
     #[error("{0}")]

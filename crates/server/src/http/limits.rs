@@ -18,8 +18,14 @@ fn is_long_running(request: &Request) -> bool {
     watch_query || request.uri().path().contains("/watch/")
 }
 
+/// Health probes are exempt, as kube-apiserver's `probes` flow schema makes them: a busy hub
+/// must not be restarted for failing its liveness probe.
+fn is_probe(request: &Request) -> bool {
+    matches!(request.uri().path(), "/healthz" | "/livez" | "/readyz")
+}
+
 pub async fn in_flight(State(hub): State<Arc<Hub>>, request: Request, next: Next) -> Response {
-    if is_long_running(&request) {
+    if is_long_running(&request) || is_probe(&request) {
         return next.run(request).await;
     }
     match hub.in_flight.try_acquire() {

@@ -111,9 +111,9 @@ pub fn decode_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> 
                 "the body of the request could not be decoded as protobuf: {e}"
             ))
         }),
-        other => Err(ApiError::UnsupportedMediaType(format!(
-            "the body of the request was in an unknown format ({other}) - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
-        ))),
+        _ => Err(ApiError::UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf".into(),
+        )),
     }
 }
 

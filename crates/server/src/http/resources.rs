@@ -15,7 +15,7 @@ use tokenhub_api::table::IncludeObject;
 use tokenhub_core::patch::PatchType;
 use tokenhub_core::request_info::RequestInfo;
 
-use super::negotiate::{answer_for, decode_body};
+use super::negotiate::{Answer, answer_for, decode_body};
 use super::watch::WatchResponse;
 use super::{body, respond, watch};
 use crate::error::ApiError;
@@ -105,6 +105,8 @@ struct Call {
     info: RequestInfo,
     params: Params,
     headers: HeaderMap,
+    /// What the client accepts back, checked before anything is done.
+    answer: Answer,
 }
 
 impl Call {
@@ -163,15 +165,17 @@ async fn dispatch(
         // Subresources and create-only kinds get their own handlers as their kinds arrive.
         return Err(ApiError::NoRoute);
     }
-    if !t.has_verb(&info.verb) {
+    if !t.has_verb(&info.verb) || !path_takes_verb(t, &info) {
         return Err(ApiError::MethodNotAllowed);
     }
+    let answer = answer_for(&headers)?;
     let call = Call {
         hub,
         t,
         info,
         params,
         headers,
+        answer,
     };
     match call.info.verb.as_str() {
         "get" => get(call).await,
@@ -186,8 +190,19 @@ async fn dispatch(
     }
 }
 
+/// POST and DELETE of a namespaced kind's collection need a namespace, POST names no object,
+/// PUT and PATCH name one: kube-apiserver has no route for the method elsewhere (405).
+fn path_takes_verb(t: &ResourceType, info: &RequestInfo) -> bool {
+    let in_scope = !t.is_namespaced() || !info.namespace.is_empty();
+    match info.verb.as_str() {
+        "create" => in_scope && info.name.is_empty(),
+        "deletecollection" => in_scope,
+        "update" | "patch" => !info.name.is_empty(),
+        _ => true,
+    }
+}
+
 async fn get(call: Call) -> Result<Response, ApiError> {
-    let answer = answer_for(&call.headers)?;
     let include = call.params.include_object()?;
     let object = call
         .hub
@@ -197,14 +212,13 @@ async fn get(call: Call) -> Result<Response, ApiError> {
     Ok(respond::object(
         call.t,
         &object,
-        answer,
+        call.answer,
         include,
         call.hub.clock.now(),
     ))
 }
 
 async fn list(call: Call) -> Result<Response, ApiError> {
-    let answer = answer_for(&call.headers)?;
     let include = call.params.include_object()?;
     let options = call.params.list_options()?;
     let list = call
@@ -215,14 +229,13 @@ async fn list(call: Call) -> Result<Response, ApiError> {
     Ok(respond::list(
         call.t,
         &list,
-        answer,
+        call.answer,
         include,
         call.hub.clock.now(),
     ))
 }
 
 async fn watch(call: Call) -> Result<Response, ApiError> {
-    let answer = answer_for(&call.headers)?;
     let include = call.params.include_object()?;
     let mut field_selector = call
         .params
@@ -253,7 +266,7 @@ async fn watch(call: Call) -> Result<Response, ApiError> {
         .watch(call.t, call.namespace(), &options)
         .await?;
     let how = WatchResponse {
-        answer,
+        answer: call.answer,
         include,
         bookmarks: call.params.flag("allowWatchBookmarks"),
         timeout,
@@ -304,9 +317,9 @@ async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
         .unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     let patch_type = PatchType::from_content_type(essence).ok_or_else(|| {
-        ApiError::UnsupportedMediaType(format!(
-            "the server does not support patches of type {essence:?}: use application/json-patch+json, application/merge-patch+json or application/strategic-merge-patch+json"
-        ))
+        ApiError::UnsupportedMediaType(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json".into(),
+        )
     })?;
     let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
     let options = call.params.write_options()?;
@@ -376,9 +389,6 @@ async fn delete(call: Call, body: Body) -> Result<Response, ApiError> {
 }
 
 async fn delete_collection(call: Call, body: Body) -> Result<Response, ApiError> {
-    if call.t.is_namespaced() && call.namespace().is_none() {
-        return Err(ApiError::MethodNotAllowed);
-    }
     let options = delete_options(&call, body).await?;
     let list_options = call.params.list_options()?;
     let deleted = call

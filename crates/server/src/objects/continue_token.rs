@@ -28,7 +28,11 @@ pub fn encode(point: &ContinuePoint) -> String {
 }
 
 pub fn decode(token: &str) -> Result<ContinuePoint, ApiError> {
-    let invalid = |why: &str| ApiError::BadRequest(format!("continue key is not valid: {why}"));
+    let invalid = |why: &str| {
+        ApiError::BadRequest(format!(
+            "invalid continue token: continue key is not valid: {why}"
+        ))
+    };
     let bytes = URL_SAFE_NO_PAD
         .decode(token.trim_end_matches('='))
         .map_err(|_| invalid("not base64"))?;

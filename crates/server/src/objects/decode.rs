@@ -10,10 +10,10 @@ use crate::error::ApiError;
 /// `fieldValidation`: what to do with fields the schema does not know.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FieldValidation {
-    /// Refuse the request (kubectl's default since 1.27).
-    #[default]
+    /// Refuse the request (what kubectl asks for since 1.27).
     Strict,
-    /// Accept, drop them and warn.
+    /// Accept, drop them and warn: kube-apiserver's default when the client does not say.
+    #[default]
     Warn,
     /// Accept and drop them silently.
     Ignore,
@@ -22,8 +22,8 @@ pub enum FieldValidation {
 impl FieldValidation {
     pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
         match value.unwrap_or("") {
-            "" | "Strict" => Ok(FieldValidation::Strict),
-            "Warn" => Ok(FieldValidation::Warn),
+            "Strict" => Ok(FieldValidation::Strict),
+            "" | "Warn" => Ok(FieldValidation::Warn),
             "Ignore" => Ok(FieldValidation::Ignore),
             other => Err(ApiError::BadRequest(format!(
                 "fieldValidation: Unsupported value: {other:?}: supported values: \"Ignore\", \"Strict\", \"Warn\""

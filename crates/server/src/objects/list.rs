@@ -37,7 +37,7 @@ pub struct Selection {
 impl Selection {
     pub fn parse(label: Option<&str>, field: Option<&str>) -> Result<Self, ApiError> {
         let labels = LabelSelector::parse(label.unwrap_or_default())
-            .map_err(|e| ApiError::BadRequest(format!("unable to parse requirement: {e}")))?;
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let fields = FieldSelector::parse(field.unwrap_or_default(), SELECTABLE_FIELDS)
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
         Ok(Selection { labels, fields })
