@@ -64,6 +64,9 @@ pub enum ApiError {
         name: String,
         causes: Vec<Cause>,
     },
+    /// 422 without field causes: a patch that does not apply to the object.
+    #[error("the server rejected our request due to an error in our request")]
+    Unprocessable(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("Unauthorized")]
@@ -131,7 +134,9 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::AlreadyExists(_) | ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::Unprocessable(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ForbiddenOn { .. } => StatusCode::FORBIDDEN,
@@ -150,7 +155,7 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::NoRoute => "NotFound",
             ApiError::AlreadyExists(_) => "AlreadyExists",
             ApiError::Conflict { .. } => "Conflict",
-            ApiError::Invalid { .. } => "Invalid",
+            ApiError::Invalid { .. } | ApiError::Unprocessable(_) => "Invalid",
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Unauthorized => "Unauthorized",
             ApiError::Forbidden(_) | ApiError::ForbiddenOn { .. } => "Forbidden",
@@ -189,6 +194,14 @@ impl ApiError {
                         field: c.field.clone(),
                     })
                     .collect(),
+                ..Default::default()
+            }),
+            ApiError::Unprocessable(detail) => status.with_details(StatusDetails {
+                causes: vec![StatusCause {
+                    reason: "UnexpectedServerResponse".into(),
+                    message: detail.clone(),
+                    field: String::new(),
+                }],
                 ..Default::default()
             }),
             ApiError::TooManyRequests => status.with_details(StatusDetails {

@@ -69,17 +69,24 @@ pub struct RunningHub {
     pub ca_pem: String,
     /// The bootstrap admin's bearer token.
     pub admin_token: String,
+    /// Trims the change feed; it also runs by itself once a minute.
+    pub compactor: Compactor,
     handle: Handle<SocketAddr>,
     server: JoinHandle<std::io::Result<()>>,
-    compactor: JoinHandle<()>,
+    compaction: JoinHandle<()>,
 }
 
 impl RunningHub {
     /// Stops accepting, lets requests in flight finish (watches get a few seconds), returns
     /// when the server is down.
     pub async fn shutdown(self) {
-        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
-        self.compactor.abort();
+        self.shutdown_within(Duration::from_secs(5)).await;
+    }
+
+    /// Like `shutdown`, with the time requests in flight get before they are cut.
+    pub async fn shutdown_within(self, grace: Duration) {
+        self.handle.graceful_shutdown(Some(grace));
+        self.compaction.abort();
         let _ = self.server.await;
     }
 
@@ -89,7 +96,7 @@ impl RunningHub {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         };
-        self.compactor.abort();
+        self.compaction.abort();
         result
     }
 
@@ -158,7 +165,12 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         .handle(handle.clone())
         .serve(router(hub).into_make_service_with_connect_info::<SocketAddr>());
     let server = tokio::spawn(server);
-    let compactor = tokio::spawn(compact_periodically(store, clock, options.event_retention));
+    let compactor = Compactor {
+        store,
+        clock,
+        retention: options.event_retention,
+    };
+    let compaction = tokio::spawn(compact_periodically(compactor.clone()));
     tracing::info!(%address, url = %url, data_dir = %dir.display(), "tokenhub is serving");
     Ok(RunningHub {
         address,
@@ -166,20 +178,40 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         data_dir: dir,
         ca_pem: material.ca_pem,
         admin_token: admin.token,
+        compactor,
         handle,
         server,
-        compactor,
+        compaction,
     })
 }
 
-/// Trims the change feed to the retention window, once a minute.
-async fn compact_periodically(store: Arc<dyn Store>, clock: Arc<dyn Clock>, retention: Duration) {
+/// Trims the change feed to the retention window: watches and continued lists that reach back
+/// further get 410 Expired.
+#[derive(Clone, Debug)]
+pub struct Compactor {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    retention: Duration,
+}
+
+impl Compactor {
+    /// Forgets the feed entries older than the retention window; returns how many.
+    pub async fn run_once(&self) -> Result<u64, tokenhub_store::StoreError> {
+        let retention_ms = i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX);
+        let keep_after = self
+            .clock
+            .now()
+            .as_millisecond()
+            .saturating_sub(retention_ms);
+        self.store.compact(keep_after).await
+    }
+}
+
+async fn compact_periodically(compactor: Compactor) {
     let mut every_minute = tokio::time::interval(Duration::from_secs(60));
     loop {
         every_minute.tick().await;
-        let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
-        let keep_after = clock.now().as_millisecond().saturating_sub(retention_ms);
-        if let Err(e) = store.compact(keep_after).await {
+        if let Err(e) = compactor.run_once().await {
             tracing::warn!(error = %e, "compacting the change feed failed");
         }
     }

@@ -9,5 +9,5 @@ pub mod hub;
 pub mod objects;
 pub mod state;
 
-pub use hub::{RunningHub, ServeOptions, StartError, start};
+pub use hub::{Compactor, RunningHub, ServeOptions, StartError, start};
 pub use state::Limits;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use tokenhub_core::clock::{Clock, SystemClock};
-use tokenhub_server::{ServeOptions, start};
+use tokenhub_server::{Compactor, ServeOptions, start};
 use tokio::sync::oneshot;
 
 pub struct TestHub {
@@ -16,9 +16,21 @@ pub struct TestHub {
     pub address: SocketAddr,
     pub ca_pem: String,
     pub admin_token: String,
+    compactor: Compactor,
+    runtime: tokio::runtime::Handle,
     data_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// What the hub thread hands back once the hub serves.
+struct Started {
+    url: String,
+    address: SocketAddr,
+    ca_pem: String,
+    admin_token: String,
+    compactor: Compactor,
+    runtime: tokio::runtime::Handle,
 }
 
 impl TestHub {
@@ -51,29 +63,47 @@ impl TestHub {
                         return;
                     }
                 };
-                let _ = ready_tx.send(Ok((
-                    hub.server_url.clone(),
-                    hub.address,
-                    hub.ca_pem.clone(),
-                    hub.admin_token.clone(),
-                )));
+                let _ = ready_tx.send(Ok(Started {
+                    url: hub.server_url.clone(),
+                    address: hub.address,
+                    ca_pem: hub.ca_pem.clone(),
+                    admin_token: hub.admin_token.clone(),
+                    compactor: hub.compactor.clone(),
+                    runtime: tokio::runtime::Handle::current(),
+                }));
                 let _ = stop_rx.await;
-                hub.shutdown().await;
+                // Tests do not wait for open watches to finish.
+                hub.shutdown_within(std::time::Duration::from_millis(100))
+                    .await;
             });
         });
-        let (url, address, ca_pem, admin_token) = ready_rx
+        let started = ready_rx
             .recv()
             .expect("the hub thread reports")
             .unwrap_or_else(|e| panic!("the hub did not start: {e}"));
         TestHub {
-            url,
-            address,
-            ca_pem,
-            admin_token,
+            url: started.url,
+            address: started.address,
+            ca_pem: started.ca_pem,
+            admin_token: started.admin_token,
+            compactor: started.compactor,
+            runtime: started.runtime,
             data_dir,
             stop: Some(stop_tx),
             thread: Some(thread),
         }
+    }
+
+    /// Runs one compaction of the change feed now, on the hub's runtime (it also runs once a
+    /// minute by itself): with a manual clock moved past the retention window, older
+    /// resourceVersions then get 410 Expired.
+    pub async fn compact(&self) -> u64 {
+        let compactor = self.compactor.clone();
+        self.runtime
+            .spawn(async move { compactor.run_once().await })
+            .await
+            .expect("the compaction task")
+            .expect("compaction succeeds")
     }
 
     pub fn data_dir(&self) -> PathBuf {

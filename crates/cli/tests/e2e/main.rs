@@ -1,4 +1,8 @@
 //! End-to-end tests: a real hub on a free loopback port, driven by the real kubectl.
 
+// Test support code panics on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod crash;
 mod kubectl;
 mod resources;

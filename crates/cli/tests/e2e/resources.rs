@@ -332,7 +332,7 @@ fn edit_patch_and_delete() {
         "-p",
         r#"[{"op":"test","path":"/data/extra","value":"2"}]"#,
     ]);
-    assert!(failed.contains("Error from server"), "{failed}");
+    assert!(failed.contains("The request is invalid"), "{failed}");
 
     // ServiceAccount secrets merge by name (strategic merge patch); as upstream, items new to
     // the list come before the ones only the server had.

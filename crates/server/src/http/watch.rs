@@ -2,8 +2,8 @@
 //! client asked for Tables, periodic bookmarks when it allows them, and an end at the timeout.
 
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -13,11 +13,10 @@ use futures_util::{StreamExt, stream};
 use serde_json::{Map, Value, json};
 use tokenhub_api::registry::ResourceType;
 use tokenhub_api::table::IncludeObject;
-use tokio_stream::wrappers::IntervalStream;
 
 use super::negotiate::{Answer, TABLE_CONTENT_TYPE};
 use super::table;
-use crate::objects::{Watch, WatchEvent, WatchEventType};
+use crate::objects::{Watch, WatchEvent, WatchEventType, WatchStream};
 use crate::state::Hub;
 
 pub struct WatchResponse {
@@ -27,47 +26,78 @@ pub struct WatchResponse {
     pub timeout: Duration,
 }
 
+/// Where a watch response is: the events still to come, the next bookmark, the deadline.
+struct Progress {
+    events: WatchStream,
+    bookmarks: Option<tokio::time::Interval>,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    /// The resourceVersion of the last event sent, for bookmarks.
+    resource_version: u64,
+    /// Set after an ERROR event: the client must list again, so the stream ends.
+    ended: bool,
+}
+
+impl Progress {
+    async fn next(&mut self, t: &ResourceType) -> Option<WatchEvent> {
+        if self.ended {
+            return None;
+        }
+        let bookmark = async {
+            match &mut self.bookmarks {
+                Some(interval) => interval.tick().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = &mut self.deadline => None,
+            event = self.events.next() => {
+                let event = event?;
+                self.ended = event.event_type == WatchEventType::Error;
+                if let Some(rv) = resource_version_of(&event.object) {
+                    self.resource_version = rv;
+                }
+                Some(event)
+            }
+            _ = bookmark => Some(WatchEvent {
+                event_type: WatchEventType::Bookmark,
+                object: json!({
+                    "kind": t.kind,
+                    "apiVersion": t.api_version(),
+                    "metadata": {"resourceVersion": self.resource_version.to_string()},
+                }),
+            }),
+        }
+    }
+}
+
+fn resource_version_of(object: &Value) -> Option<u64> {
+    object
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .and_then(|rv| rv.parse().ok())
+}
+
 pub fn stream(
     hub: Arc<Hub>,
     t: &'static ResourceType,
     watch: Watch,
     how: WatchResponse,
 ) -> Response {
-    let last_rv = Arc::new(AtomicU64::new(watch.resource_version));
-    let seen = Arc::clone(&last_rv);
-    let events = watch.events.map(move |event| {
-        if let Some(rv) = event
-            .object
-            .pointer("/metadata/resourceVersion")
-            .and_then(Value::as_str)
-            .and_then(|rv| rv.parse().ok())
-        {
-            seen.store(rv, Ordering::Relaxed);
-        }
-        event
+    let bookmarks = how.bookmarks.then(|| {
+        let period = hub.limits.bookmark_interval;
+        tokio::time::interval_at(tokio::time::Instant::now() + period, period)
     });
-    let ticks = if how.bookmarks {
-        let mut interval = tokio::time::interval(hub.limits.bookmark_interval);
-        interval.reset();
-        IntervalStream::new(interval).boxed()
-    } else {
-        stream::pending().boxed()
+    let progress = Progress {
+        events: watch.events,
+        bookmarks,
+        deadline: Box::pin(tokio::time::sleep(how.timeout)),
+        resource_version: watch.resource_version,
+        ended: false,
     };
-    let bookmarks = ticks.map(move |_| WatchEvent {
-        event_type: WatchEventType::Bookmark,
-        object: json!({
-            "kind": t.kind,
-            "apiVersion": t.api_version(),
-            "metadata": {"resourceVersion": last_rv.load(Ordering::Relaxed).to_string()},
-        }),
+    let timed = stream::unfold(progress, move |mut progress| async move {
+        let event = progress.next(t).await?;
+        Some((event, progress))
     });
-    // The stream ends after an ERROR event: the client must list again.
-    let merged = stream::select(events, bookmarks).scan(false, |errored, event| {
-        let done = *errored;
-        *errored = event.event_type == WatchEventType::Error;
-        std::future::ready((!done).then_some(event))
-    });
-    let timed = merged.take_until(tokio::time::sleep(how.timeout));
 
     let mut first_table = true;
     let clock = Arc::clone(&hub.clock);

@@ -5,7 +5,7 @@ use serde_json::Value;
 use tokenhub_api::meta::{ObjectExt, metadata_mut};
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::kinds::rules_for;
-use tokenhub_core::patch::{PatchType, apply_patch};
+use tokenhub_core::patch::{PatchError, PatchType, apply_patch};
 use tokenhub_core::validation::{validate_object_meta, validate_object_meta_update};
 use tokenhub_store::{Precondition, StoreError, StoreExt, Stored};
 
@@ -54,7 +54,7 @@ impl Objects {
             attempt += 1;
             let current = self.current(t, namespace, name).await?;
             let patched = apply_patch(&current.object, patch, patch_type, (t.schema)())
-                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+                .map_err(patch_error)?;
             let pinned = patched.resource_version() != current.object.resource_version();
             let (object, warnings) = decode_object(t, patched, options.field_validation)?;
             match self
@@ -148,6 +148,15 @@ impl Objects {
             Err(StoreError::Conflict { .. }) => Err(conflict(MODIFIED.into())),
             Err(e) => Err(ApiError::from_store(e, target(t, name))),
         }
+    }
+}
+
+/// A patch that cannot be parsed is a bad request; one that does not apply to this object
+/// (a failed `test`, a missing path) is unprocessable, as kube-apiserver answers.
+fn patch_error(e: PatchError) -> ApiError {
+    match e {
+        PatchError::Unprocessable(message) => ApiError::Unprocessable(message),
+        other => ApiError::BadRequest(other.to_string()),
     }
 }
 

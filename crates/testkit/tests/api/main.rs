@@ -7,6 +7,7 @@ mod data_dir;
 mod delete;
 mod discovery;
 mod errors;
+mod expired;
 mod limits;
 mod list;
 mod openapi;

@@ -91,8 +91,15 @@ async fn json_patch_applies_operations_in_order() {
             ]),
         )
         .await;
-    assert!(reply.code == 400 || reply.code == 422, "{}", reply.text());
-    assert_eq!(reply.json()["kind"], "Status");
+    let status = assert_failure_code(&reply, 422, "Invalid");
+    assert_eq!(
+        status["message"],
+        "the server rejected our request due to an error in our request"
+    );
+    assert_eq!(
+        status["details"]["causes"][0]["reason"],
+        "UnexpectedServerResponse"
+    );
     assert_eq!(api.get(APP).await.expect(200), patched);
 }
 

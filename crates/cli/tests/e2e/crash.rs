@@ -1,0 +1,158 @@
+//! `kill -9` of the hub binary during a stream of writes: after a restart, every write that
+//! was answered 2xx is there.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::json;
+
+/// Writes acknowledged before the hub is killed (more are in flight when it dies).
+const KILL_AFTER: usize = 200;
+
+/// The hub binary built by this package.
+const TOKENHUB: &str = env!("CARGO_BIN_EXE_tokenhub");
+
+struct Hub {
+    child: Child,
+    url: String,
+}
+
+/// Starts `tokenhub serve` on a free port and waits for the line that says where it serves.
+fn serve(data_dir: &Path) -> Hub {
+    let mut child = Command::new(TOKENHUB)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tokenhub starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("tokenhub logs that it serves")
+            .expect("a log line");
+        if let Some(rest) = line.split("url=").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    // Keep draining the log so the hub never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Hub { child, url }
+}
+
+fn admin_token(data_dir: &Path) -> String {
+    let kubeconfig = std::fs::read_to_string(data_dir.join("admin.kubeconfig")).unwrap();
+    kubeconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .expect("a token in admin.kubeconfig")
+        .to_string()
+}
+
+fn client(data_dir: &Path) -> reqwest::Client {
+    let ca = std::fs::read(data_dir.join("ca.crt")).unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {}", admin_token(data_dir)).parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .default_headers(headers)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_write_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let mut hub = serve(&data_dir);
+    let http = client(&data_dir);
+    let url = format!("{}/api/v1/namespaces/default/configmaps", hub.url);
+
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let (http, url, acknowledged, count, enough) = (
+            http.clone(),
+            url.clone(),
+            Arc::clone(&acknowledged),
+            Arc::clone(&count),
+            Arc::clone(&enough),
+        );
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let name = format!("w{writer}-{i}");
+                let body = json!({"metadata": {"name": name}, "data": {"i": i.to_string()}});
+                match http.post(&url).json(&body).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        acknowledged.lock().unwrap().push(name);
+                        if count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
+                            enough.notify_one();
+                        }
+                    }
+                    Ok(r) => panic!(
+                        "write {name} refused: {} {}",
+                        r.status(),
+                        r.text().await.unwrap_or_default()
+                    ),
+                    // The hub is gone: the stream of writes ends here.
+                    Err(_) if count.load(Ordering::SeqCst) >= KILL_AFTER => return,
+                    Err(e) => panic!("write {name} failed before the kill: {e}"),
+                }
+            }
+        }));
+    }
+    // Kill while the writers are mid-stream.
+    enough.notified().await;
+    hub.child.kill().expect("SIGKILL");
+    hub.child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+
+    let hub = serve(&data_dir);
+    let http = client(&data_dir);
+    let names = acknowledged.lock().unwrap().clone();
+    assert!(names.len() >= KILL_AFTER);
+    let list: serde_json::Value = http
+        .get(format!("{}/api/v1/namespaces/default/configmaps", hub.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stored: std::collections::HashSet<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["metadata"]["name"].as_str())
+        .collect();
+    let lost: Vec<&String> = names
+        .iter()
+        .filter(|n| !stored.contains(n.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged writes lost: {lost:?}",
+        lost.len()
+    );
+    let mut hub = hub;
+    hub.child.kill().unwrap();
+    hub.child.wait().unwrap();
+}
