@@ -154,7 +154,8 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// The JSON kind of a value as Go's `encoding/json` names it in "cannot unmarshal X" messages.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "bool",

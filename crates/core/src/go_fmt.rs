@@ -296,18 +296,6 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// The JSON kind in `encoding/json`'s "cannot unmarshal X into ..." messages.
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

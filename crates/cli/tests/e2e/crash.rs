@@ -156,3 +156,28 @@ async fn every_acknowledged_write_survives_kill_9() {
     hub.child.kill().unwrap();
     hub.child.wait().unwrap();
 }
+
+#[test]
+fn sigterm_stops_the_hub_gracefully_and_a_restart_reuses_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let mut hub = serve(&data_dir);
+    let first_ca = std::fs::read_to_string(data_dir.join("ca.crt")).unwrap();
+    let first_token = admin_token(&data_dir);
+    let killed = Command::new("kill")
+        .args(["-TERM", &hub.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = hub.child.wait().unwrap();
+    assert!(status.success(), "tokenhub exited with {status}");
+
+    let mut again = serve(&data_dir);
+    assert_eq!(
+        std::fs::read_to_string(data_dir.join("ca.crt")).unwrap(),
+        first_ca
+    );
+    assert_eq!(admin_token(&data_dir), first_token);
+    again.child.kill().unwrap();
+    again.child.wait().unwrap();
+}

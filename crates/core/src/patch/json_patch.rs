@@ -15,7 +15,7 @@ pub(super) fn apply(original: &Value, patch: &[u8]) -> Result<Value, PatchError>
     let Value::Array(operations) = decoded else {
         return Err(PatchError::Malformed(format!(
             "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-            go_fmt::json_kind(&decoded)
+            tokenhub_api::decode::json_type(&decoded)
         )));
     };
     // Every operation is decoded before any is applied.
@@ -26,7 +26,7 @@ pub(super) fn apply(original: &Value, patch: &[u8]) -> Result<Value, PatchError>
             other => {
                 return Err(PatchError::Malformed(format!(
                     "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
-                    go_fmt::json_kind(&other)
+                    tokenhub_api::decode::json_type(&other)
                 )));
             }
         }

@@ -100,7 +100,7 @@ pub fn apply_patch(
     if !patched.is_object() {
         return Err(PatchError::NotAnObject(format!(
             "the patched object must be a JSON object, not {}",
-            crate::go_fmt::json_kind(&patched)
+            tokenhub_api::decode::json_type(&patched)
         )));
     }
     Ok(patched)

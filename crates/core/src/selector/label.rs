@@ -265,7 +265,7 @@ impl LabelSelector {
             other => {
                 return Err(SelectorError::new(format!(
                     "json: cannot unmarshal {} into Go value of type v1.LabelSelector",
-                    go_fmt::json_kind(other)
+                    tokenhub_api::decode::json_type(other)
                 )));
             }
         };
@@ -389,7 +389,7 @@ fn expression_requirement(expr: &Value) -> Result<Requirement, SelectorError> {
 fn field_type_error(field: &str, value: &Value, go_type: &str) -> SelectorError {
     SelectorError::new(format!(
         "json: cannot unmarshal {} into Go struct field LabelSelector.{field} of type {go_type}",
-        go_fmt::json_kind(value)
+        tokenhub_api::decode::json_type(value)
     ))
 }
 

@@ -202,6 +202,31 @@ mod tests {
     }
 
     #[test]
+    fn a_provided_certificate_is_served_and_trusted_as_is() {
+        let generated = tempfile::tempdir().unwrap();
+        let made = load_or_generate(generated.path(), &serving_names(&[]), None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let provided = ProvidedCertificate {
+            cert: generated.path().join("tls.crt"),
+            key: generated.path().join("tls.key"),
+        };
+        let used = load_or_generate(dir.path(), &[], Some(&provided)).unwrap();
+        assert_eq!(used.cert_pem, made.cert_pem);
+        assert_eq!(used.key_pem, made.key_pem);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("ca.crt")).unwrap(),
+            made.cert_pem
+        );
+        assert!(!dir.path().join("ca.key").exists());
+        server_config(&used).unwrap();
+        let missing = ProvidedCertificate {
+            cert: dir.path().join("nope.crt"),
+            key: provided.key,
+        };
+        assert!(load_or_generate(dir.path(), &[], Some(&missing)).is_err());
+    }
+
+    #[test]
     fn new_names_get_a_new_certificate_from_the_same_ca() {
         let dir = tempfile::tempdir().unwrap();
         let first = load_or_generate(dir.path(), &serving_names(&[]), None).unwrap();

@@ -21,7 +21,6 @@ mod order;
 use serde_json::{Map, Value};
 use tokenhub_api::schema::{ListType, Schema};
 
-use crate::go_fmt;
 use crate::patch::PatchError;
 use directives::{DELETE_FROM_PRIMITIVE_LIST, apply_retain_keys, extract_key, merge_ordered_lists};
 use errors::{BAD_PRIMITIVE_LIST, bad_patch_type, malformed};
@@ -43,7 +42,7 @@ pub(super) fn apply(original: &Value, patch: &[u8], schema: &Schema) -> Result<V
         other => {
             return Err(malformed(format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                go_fmt::json_kind(&other)
+                tokenhub_api::decode::json_type(&other)
             )));
         }
     };
