@@ -7,8 +7,10 @@ pub mod identity;
 pub mod kinds;
 pub mod names;
 pub mod patch;
+pub mod rbac;
 pub mod request_info;
 pub mod selector;
+pub mod serviceaccount;
 pub mod validation;
 
 mod go_fmt;
