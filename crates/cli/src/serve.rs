@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
+use jiff::SignedDuration;
 use tokenhub_core::clock::SystemClock;
+use tokenhub_core::serviceaccount::SigningAlgorithm;
 use tokenhub_server::bootstrap::tls::ProvidedCertificate;
-use tokenhub_server::{ServeOptions, start};
+use tokenhub_server::{ServeOptions, ServiceAccountOptions, start};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Args, Debug)]
@@ -29,9 +31,61 @@ pub struct ServeArgs {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, env = "TOKENHUB_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The longest a ServiceAccount token may live; longer requests get this (e.g. `8760h`).
+    #[arg(long, env = "TOKENHUB_SERVICE_ACCOUNT_MAX_TOKEN_EXPIRATION", default_value = "8760h", value_parser = parse_duration)]
+    service_account_max_token_expiration: SignedDuration,
+    /// `iss` of ServiceAccount tokens [default: the hub's URL].
+    #[arg(long, env = "TOKENHUB_SERVICE_ACCOUNT_ISSUER")]
+    service_account_issuer: Option<String>,
+    /// How ServiceAccount tokens are signed: ES256 or RS256.
+    #[arg(long, env = "TOKENHUB_SERVICE_ACCOUNT_SIGNING_ALGORITHM", default_value = "ES256", value_parser = parse_algorithm)]
+    service_account_signing_algorithm: SigningAlgorithm,
+    /// Sign new ServiceAccount tokens with a new key; tokens signed before keep working.
+    #[arg(long, env = "TOKENHUB_ROTATE_SIGNING_KEY")]
+    rotate_signing_key: bool,
     /// Log filter, e.g. `info` or `tokenhub_server=debug`.
     #[arg(long, env = "TOKENHUB_LOG", default_value = "info")]
     log: String,
+}
+
+/// A Go-style duration as kube-apiserver flags take them: `8760h`, `90m`, `1h30m`, `3600s`.
+fn parse_duration(text: &str) -> Result<SignedDuration, String> {
+    let mut total = SignedDuration::ZERO;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number
+            .parse()
+            .map_err(|_| format!("invalid duration {text:?}"))?;
+        number.clear();
+        let part = match c {
+            'h' => SignedDuration::from_hours(n),
+            'm' => SignedDuration::from_mins(n),
+            's' => SignedDuration::from_secs(n),
+            _ => {
+                return Err(format!(
+                    "invalid duration {text:?}: use h, m and s, e.g. 8760h"
+                ));
+            }
+        };
+        total = total
+            .checked_add(part)
+            .ok_or_else(|| format!("duration {text:?} is too long"))?;
+    }
+    if !number.is_empty() || total.is_zero() {
+        return Err(format!(
+            "invalid duration {text:?}: use h, m and s, e.g. 8760h"
+        ));
+    }
+    Ok(total)
+}
+
+fn parse_algorithm(text: &str) -> Result<SigningAlgorithm, String> {
+    text.parse()
+        .map_err(|_| format!("unsupported signing algorithm {text:?}: use ES256 or RS256"))
 }
 
 /// The per-user data directory: `$XDG_DATA_HOME/tokenhub`, else `~/.local/share/tokenhub`.
@@ -60,6 +114,12 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     };
     let mut options = ServeOptions::new(args.listen, data_dir);
     options.tls_sans = args.tls_san;
+    options.service_accounts = ServiceAccountOptions {
+        issuer: args.service_account_issuer,
+        max_token_expiration: args.service_account_max_token_expiration,
+        signing_algorithm: args.service_account_signing_algorithm,
+        rotate_signing_key: args.rotate_signing_key,
+    };
     options.tls_certificate = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(ProvidedCertificate { cert, key }),
         _ => None,
@@ -98,5 +158,29 @@ async fn shutdown_signal() -> &'static str {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => "SIGINT",
         _ = term.recv() => "SIGTERM",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_kube_apiserver_flags() {
+        assert_eq!(
+            parse_duration("8760h").unwrap(),
+            SignedDuration::from_hours(8760)
+        );
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            SignedDuration::from_mins(90)
+        );
+        assert_eq!(
+            parse_duration("600s").unwrap(),
+            SignedDuration::from_secs(600)
+        );
+        for bad in ["", "10", "1d", "h", "1h2"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod identity;
 pub mod kinds;
 pub mod names;
 pub mod patch;
+pub mod presets;
 pub mod rbac;
 pub mod request_info;
 pub mod selector;

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use tokenhub_api::discovery;
 use tokenhub_api::openapi::group_version_document;
 use tokenhub_api::registry::Registry;
+use tokenhub_core::serviceaccount::{KeySet, openid_configuration};
 
 /// A rendered document.
 #[derive(Clone, Debug)]
@@ -25,6 +26,26 @@ impl Document {
     }
 }
 
+/// The OIDC discovery documents of the ServiceAccount token issuer.
+#[derive(Debug)]
+pub struct OidcDocs {
+    pub configuration: Document,
+    pub jwks: Document,
+}
+
+impl OidcDocs {
+    pub fn render(issuer: &str, jwks_uri: &str, keys: &KeySet) -> Self {
+        OidcDocs {
+            configuration: Document::new(&openid_configuration(
+                issuer,
+                jwks_uri,
+                &keys.algorithms(),
+            )),
+            jwks: Document::new(&keys.jwks()),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ApiDocs {
     pub aggregated_core: Document,
@@ -36,10 +57,11 @@ pub struct ApiDocs {
     pub openapi_root: Document,
     /// `api/v1`, `apis/G/V` → OpenAPI v3 document.
     pub openapi: HashMap<String, Document>,
+    pub oidc: OidcDocs,
 }
 
 impl ApiDocs {
-    pub fn render(registry: &Registry, server_address: String) -> Self {
+    pub fn render(registry: &Registry, server_address: String, oidc: OidcDocs) -> Self {
         let mut resource_lists = HashMap::new();
         let mut openapi = HashMap::new();
         let mut root_paths = Map::new();
@@ -72,6 +94,7 @@ impl ApiDocs {
                 Value::Object(root_paths),
             )]))),
             openapi,
+            oidc,
         }
     }
 }

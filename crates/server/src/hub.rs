@@ -13,14 +13,26 @@ use tokenhub_store::{SqliteStore, Store};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::auth::BootstrapToken;
+use jiff::SignedDuration;
+use tokenhub_api::kinds::rbac_v1::CLUSTER_ROLES;
+use tokenhub_core::serviceaccount::{JWKS_PATH, SigningAlgorithm, TokenRequestPolicy};
+use tokio::sync::mpsc;
+
+use crate::authn::{AuthenticatorChain, BootstrapToken, ServiceAccountTokens};
+use crate::authz::Authorizer;
 use crate::bootstrap::files::ensure_private_dir;
 use crate::bootstrap::tls::{self, ProvidedCertificate};
-use crate::bootstrap::{AdminCredential, BootstrapError, ensure_hub_objects, public_kubeconfig};
-use crate::docs::ApiDocs;
+use crate::bootstrap::{
+    AdminCredential, BootstrapError, ensure_hub_objects, public_kubeconfig, reconcile_presets,
+    signing_keys,
+};
+use crate::caches::{AggregatedRules, Caches};
+use crate::docs::{ApiDocs, OidcDocs};
+use crate::error::ApiError;
+use crate::escalation::EscalationCheck;
 use crate::http::router;
-use crate::objects::Objects;
-use crate::state::{Hub, Limits};
+use crate::objects::{Objects, WriteOptions};
+use crate::state::{Hub, Limits, ServiceAccountIssuer};
 
 /// Everything `tokenhub serve` can be told.
 #[derive(Clone, Debug)]
@@ -32,6 +44,30 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// How long the change feed reaches back (for watches and continued lists).
     pub event_retention: Duration,
+    pub service_accounts: ServiceAccountOptions,
+}
+
+/// How ServiceAccount tokens are issued.
+#[derive(Clone, Debug)]
+pub struct ServiceAccountOptions {
+    /// `iss` of the tokens; the hub's URL when not set.
+    pub issuer: Option<String>,
+    /// Longer requests get tokens of this lifetime (`--service-account-max-token-expiration`).
+    pub max_token_expiration: SignedDuration,
+    pub signing_algorithm: SigningAlgorithm,
+    /// Start signing with a new key; the old one keeps verifying its tokens.
+    pub rotate_signing_key: bool,
+}
+
+impl Default for ServiceAccountOptions {
+    fn default() -> Self {
+        ServiceAccountOptions {
+            issuer: None,
+            max_token_expiration: SignedDuration::from_hours(8760),
+            signing_algorithm: SigningAlgorithm::ES256,
+            rotate_signing_key: false,
+        }
+    }
 }
 
 impl ServeOptions {
@@ -43,6 +79,7 @@ impl ServeOptions {
             tls_certificate: None,
             limits: Limits::default(),
             event_retention: Duration::from_secs(5 * 60),
+            service_accounts: ServiceAccountOptions::default(),
         }
     }
 }
@@ -73,7 +110,8 @@ pub struct RunningHub {
     pub compactor: Compactor,
     handle: Handle<SocketAddr>,
     server: JoinHandle<std::io::Result<()>>,
-    compaction: JoinHandle<()>,
+    /// Compaction, the views' feed follower and the aggregation writer.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl RunningHub {
@@ -86,8 +124,10 @@ impl RunningHub {
     /// Like `shutdown`, with the time requests in flight get before they are cut.
     pub async fn shutdown_within(self, grace: Duration) {
         self.handle.graceful_shutdown(Some(grace));
-        self.compaction.abort();
         let _ = self.server.await;
+        for task in self.background {
+            task.abort();
+        }
     }
 
     /// Serves until the server stops on its own (an IO failure).
@@ -96,7 +136,9 @@ impl RunningHub {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         };
-        self.compaction.abort();
+        for task in self.background {
+            task.abort();
+        }
         result
     }
 
@@ -138,22 +180,74 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
             .await
             .map_err(|e| StartError::Store(e.to_string()))?,
     );
-    let objects = Objects::new(Arc::clone(&store), Arc::clone(&clock));
+    let (caches, follow_from) = Caches::load(store.as_ref())
+        .await
+        .map_err(|e| StartError::Store(e.to_string()))?;
+    let (aggregations, aggregated) = mpsc::unbounded_channel();
+    let follower = caches.follow(Arc::clone(&store), follow_from, aggregations);
+    let authorizer = Arc::new(Authorizer::new(Arc::clone(&caches)));
+    let escalation = Arc::new(EscalationCheck::new(
+        Arc::clone(&authorizer),
+        Arc::clone(&caches),
+    ));
+    let objects = Objects::new(
+        Arc::clone(&store),
+        Arc::clone(&clock),
+        escalation,
+        Some(Arc::clone(&caches)),
+    );
+    let aggregator = tokio::spawn(store_aggregated_rules(objects.clone(), aggregated));
+
     let admin = AdminCredential::load_or_create(&dir)?;
     admin.write_kubeconfig(&dir, &url, &material.ca_pem)?;
+    let bootstrap_failed =
+        |e: ApiError| BootstrapError::Other(format!("cannot create the hub's own objects: {e}"));
     ensure_hub_objects(&objects, &public_kubeconfig(&url, &material.ca_pem))
         .await
-        .map_err(|e| {
-            BootstrapError::Other(format!("cannot create the hub's own objects: {e:?}"))
-        })?;
+        .map_err(bootstrap_failed)?;
+    reconcile_presets(&objects)
+        .await
+        .map_err(bootstrap_failed)?;
+
+    let sa = &options.service_accounts;
+    let keys = Arc::new(signing_keys::load_or_create(
+        &dir,
+        sa.signing_algorithm,
+        sa.rotate_signing_key,
+        clock.now(),
+        sa.max_token_expiration,
+    )?);
+    let issuer = ServiceAccountIssuer {
+        keys: Arc::clone(&keys),
+        issuer: sa.issuer.clone().unwrap_or_else(|| url.clone()),
+        api_audiences: vec![sa.issuer.clone().unwrap_or_else(|| url.clone())],
+        policy: TokenRequestPolicy {
+            max_expiration: sa.max_token_expiration,
+            ..TokenRequestPolicy::default()
+        },
+    };
+    let authenticators = AuthenticatorChain::new(vec![
+        Arc::new(BootstrapToken::new(admin.hash)),
+        Arc::new(ServiceAccountTokens::new(
+            keys,
+            issuer.issuer.clone(),
+            issuer.api_audiences.clone(),
+            Arc::clone(&caches),
+            Arc::clone(&clock),
+        )),
+    ]);
 
     let registry = registry();
-    let docs = ApiDocs::render(&registry, address.to_string());
+    let oidc = OidcDocs::render(&issuer.issuer, &format!("{url}{JWKS_PATH}"), &issuer.keys);
+    let docs = ApiDocs::render(&registry, address.to_string(), oidc);
     let hub = Arc::new(Hub {
         registry,
         objects,
         clock: Arc::clone(&clock),
-        authenticator: Arc::new(BootstrapToken::new(admin.hash)),
+        authenticators,
+        authorizer,
+        caches,
+        issuer,
         docs,
         in_flight: Semaphore::new(options.limits.max_in_flight),
         limits: options.limits.clone(),
@@ -171,6 +265,7 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         retention: options.event_retention,
     };
     let compaction = tokio::spawn(compact_periodically(compactor.clone()));
+    let background = vec![compaction, follower, aggregator];
     tracing::info!(%address, url = %url, data_dir = %dir.display(), "tokenhub is serving");
     Ok(RunningHub {
         address,
@@ -181,8 +276,43 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         compactor,
         handle,
         server,
-        compaction,
+        background,
     })
+}
+
+/// Stores the rules the aggregation rules of ClusterRoles call for, as they change.
+async fn store_aggregated_rules(
+    objects: Objects,
+    mut aggregated: mpsc::UnboundedReceiver<AggregatedRules>,
+) {
+    while let Some(AggregatedRules {
+        cluster_role,
+        rules,
+    }) = aggregated.recv().await
+    {
+        let Ok(mut role) = objects.get(&CLUSTER_ROLES, "", &cluster_role).await else {
+            continue;
+        };
+        if let Some(map) = role.as_object_mut() {
+            map.insert(
+                "rules".into(),
+                serde_json::to_value(&rules).unwrap_or_default(),
+            );
+        }
+        // A conflict means the role changed again; that change brings its own aggregation.
+        if let Err(e) = objects
+            .update(
+                &CLUSTER_ROLES,
+                "",
+                &cluster_role,
+                role,
+                &WriteOptions::default(),
+            )
+            .await
+        {
+            tracing::debug!(error = %e, %cluster_role, "aggregated rules not stored");
+        }
+    }
 }
 
 /// Trims the change feed to the retention window: watches and continued lists that reach back

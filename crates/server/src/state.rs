@@ -7,7 +7,11 @@ use tokenhub_api::registry::Registry;
 use tokenhub_core::clock::Clock;
 use tokio::sync::Semaphore;
 
-use crate::auth::Authenticator;
+use tokenhub_core::serviceaccount::{KeySet, TokenRequestPolicy};
+
+use crate::authn::AuthenticatorChain;
+use crate::authz::Authorizer;
+use crate::caches::Caches;
 use crate::docs::ApiDocs;
 use crate::objects::Objects;
 
@@ -35,12 +39,26 @@ impl Default for Limits {
     }
 }
 
+/// What the hub needs to issue ServiceAccount tokens.
+#[derive(Debug)]
+pub struct ServiceAccountIssuer {
+    pub keys: Arc<KeySet>,
+    /// `iss` of every token, and the OIDC issuer.
+    pub issuer: String,
+    /// The audiences tokens get by default and the hub accepts.
+    pub api_audiences: Vec<String>,
+    pub policy: TokenRequestPolicy,
+}
+
 #[derive(Debug)]
 pub struct Hub {
     pub registry: Registry,
     pub objects: Objects,
     pub clock: Arc<dyn Clock>,
-    pub authenticator: Arc<dyn Authenticator>,
+    pub authenticators: AuthenticatorChain,
+    pub authorizer: Arc<Authorizer>,
+    pub caches: Arc<Caches>,
+    pub issuer: ServiceAccountIssuer,
     pub docs: ApiDocs,
     pub limits: Limits,
     pub in_flight: Semaphore,

@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod crash;
+mod karpor;
 mod kubectl;
 mod resources;

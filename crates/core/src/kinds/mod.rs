@@ -7,6 +7,7 @@ mod namespace;
 use serde_json::Value;
 use tokenhub_api::registry::ResourceType;
 
+use crate::rbac;
 use crate::validation::FieldError;
 
 pub trait KindRules: Send + Sync {
@@ -39,6 +40,10 @@ pub fn rules_for(t: &ResourceType) -> &'static dyn KindRules {
     match (t.group, t.kind) {
         ("", "Namespace") => &namespace::NamespaceRules,
         ("", "ConfigMap") => &config_map::ConfigMapRules,
+        (rbac::GROUP_NAME, "Role") => &rbac::RoleRules,
+        (rbac::GROUP_NAME, "ClusterRole") => &rbac::ClusterRoleRules,
+        (rbac::GROUP_NAME, "RoleBinding") => &rbac::ROLE_BINDING_RULES,
+        (rbac::GROUP_NAME, "ClusterRoleBinding") => &rbac::CLUSTER_ROLE_BINDING_RULES,
         _ => &NoRules,
     }
 }

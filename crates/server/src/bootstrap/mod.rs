@@ -4,12 +4,15 @@
 pub mod files;
 mod kubeconfig;
 mod objects;
+mod presets;
+pub mod signing_keys;
 pub mod tls;
 
 use std::path::{Path, PathBuf};
 
 pub use kubeconfig::{AdminCredential, admin_kubeconfig, public_kubeconfig};
 pub use objects::ensure_hub_objects;
+pub use presets::reconcile_presets;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BootstrapError {

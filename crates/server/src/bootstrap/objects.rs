@@ -22,7 +22,7 @@ pub async fn ensure_hub_objects(
                 &NAMESPACES,
                 "",
                 json!({"metadata": {"name": name}}),
-                WriteOptions::default(),
+                &WriteOptions::default(),
             )
             .await
         {
@@ -46,7 +46,7 @@ pub async fn ensure_hub_objects(
                         HUB_NAMESPACE,
                         KUBECONFIG_CONFIG_MAP,
                         current,
-                        WriteOptions::default(),
+                        &WriteOptions::default(),
                     )
                     .await?;
             }
@@ -55,7 +55,7 @@ pub async fn ensure_hub_objects(
         Err(ApiError::NotFound(_)) => {
             let cm = json!({"metadata": {"name": KUBECONFIG_CONFIG_MAP}, "data": data});
             objects
-                .create(&CONFIG_MAPS, HUB_NAMESPACE, cm, WriteOptions::default())
+                .create(&CONFIG_MAPS, HUB_NAMESPACE, cm, &WriteOptions::default())
                 .await?;
             Ok(())
         }

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokenhub_api::discovery::AGGREGATED_CONTENT_TYPE;
+use tokenhub_core::serviceaccount::DISCOVERY_MAX_AGE_SECONDS;
 
 use super::negotiate::accepted;
 use crate::docs::Document;
@@ -94,6 +95,29 @@ pub async fn openapi_document(State(hub): State<Arc<Hub>>, Path(path): Path<Stri
         }
         None => ApiError::NoRoute.into_response(),
     }
+}
+
+/// The issuer's OIDC discovery document, so others can verify ServiceAccount tokens.
+pub async fn openid_configuration(State(hub): State<Arc<Hub>>) -> Response {
+    cacheable(json_document(
+        &hub.docs.oidc.configuration,
+        "application/json",
+    ))
+}
+
+pub async fn jwks(State(hub): State<Arc<Hub>>) -> Response {
+    cacheable(json_document(
+        &hub.docs.oidc.jwks,
+        "application/jwk-set+json",
+    ))
+}
+
+fn cacheable(mut response: Response) -> Response {
+    let value = format!("public, max-age={DISCOVERY_MAX_AGE_SECONDS}");
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    response
 }
 
 /// OpenAPI v2 is not served; v3 is. kubectl only falls back to v2 when v3 lacks a kind.

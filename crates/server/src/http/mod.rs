@@ -6,7 +6,10 @@ mod limits;
 pub mod negotiate;
 mod resources;
 mod respond;
+mod reviews;
+mod special;
 mod table;
+mod token_request;
 mod watch;
 
 use std::sync::Arc;
@@ -15,8 +18,10 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 
-use crate::auth;
+use tokenhub_core::serviceaccount::{JWKS_PATH, OPENID_CONFIG_PATH};
+
 use crate::state::Hub;
+use crate::{authn, authz};
 
 /// The whole API as one router; tests drive it with `oneshot`, the hub serves it over TLS.
 pub fn router(hub: Arc<Hub>) -> Router {
@@ -32,8 +37,13 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/openapi/v3", get(documents::openapi_root))
         .route("/openapi/v3/{*path}", get(documents::openapi_document))
         .route("/openapi/v2", get(documents::openapi_v2))
+        .route(OPENID_CONFIG_PATH, get(documents::openid_configuration))
+        .route(JWKS_PATH, get(documents::jwks))
         .fallback(resources::handle)
-        .layer(from_fn_with_state(Arc::clone(&hub), auth::authenticate))
+        // Outermost last: limit, authenticate, impersonate, authorize, then route.
+        .layer(from_fn_with_state(Arc::clone(&hub), authz::authorize))
+        .layer(from_fn_with_state(Arc::clone(&hub), authn::impersonate))
+        .layer(from_fn_with_state(Arc::clone(&hub), authn::authenticate))
         .layer(from_fn_with_state(Arc::clone(&hub), limits::in_flight))
         .with_state(hub)
 }

@@ -4,22 +4,26 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokenhub_api::registry::{ResourceType, Storage};
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_api::table::IncludeObject;
+use tokenhub_core::identity::UserInfo;
 use tokenhub_core::patch::PatchType;
 use tokenhub_core::request_info::RequestInfo;
 
 use super::negotiate::{Answer, answer_for, decode_body};
 use super::watch::WatchResponse;
-use super::{body, respond, watch};
+use super::{body, respond, special, watch};
 use crate::error::ApiError;
-use crate::objects::{DeleteOptions, FieldValidation, ListOptions, WatchOptions, WriteOptions};
+use crate::objects::{
+    DeleteOptions, FieldValidation, ListOptions, Requester, WatchOptions, WriteOptions,
+};
 use crate::state::Hub;
 
 /// The query string as ordered pairs (a parameter may repeat, like `dryRun`).
@@ -72,10 +76,11 @@ impl Params {
         Ok(!values.is_empty())
     }
 
-    fn write_options(&self) -> Result<WriteOptions, ApiError> {
+    fn write_options(&self, user: &UserInfo) -> Result<WriteOptions, ApiError> {
         Ok(WriteOptions {
             dry_run: self.dry_run()?,
             field_validation: FieldValidation::parse(self.get("fieldValidation"))?,
+            requester: Requester::User(user.clone()),
         })
     }
 
@@ -99,24 +104,35 @@ impl Params {
 }
 
 /// One resolved resource request.
-struct Call {
-    hub: Arc<Hub>,
-    t: &'static ResourceType,
-    info: RequestInfo,
+pub struct Call {
+    pub hub: Arc<Hub>,
+    pub t: &'static ResourceType,
+    pub info: RequestInfo,
+    pub user: UserInfo,
     params: Params,
-    headers: HeaderMap,
+    pub headers: HeaderMap,
     /// What the client accepts back, checked before anything is done.
     answer: Answer,
 }
 
 impl Call {
+    pub fn write_options(&self) -> Result<WriteOptions, ApiError> {
+        self.params.write_options(&self.user)
+    }
+
+    /// The whole body, within the size limit, decoded from JSON, YAML or protobuf.
+    pub async fn json_body(&self, body: Body) -> Result<serde_json::Value, ApiError> {
+        let bytes = body::read(body, self.hub.limits.max_body_bytes).await?;
+        decode_body(&self.headers, &bytes)
+    }
+
     fn namespace(&self) -> Option<&str> {
         (self.t.is_namespaced() && !self.info.namespace.is_empty())
             .then_some(self.info.namespace.as_str())
     }
 
     /// The namespace of a request about one object of a namespaced kind, which must name one.
-    fn object_namespace(&self) -> Result<&str, ApiError> {
+    pub fn object_namespace(&self) -> Result<&str, ApiError> {
         match (self.t.is_namespaced(), self.namespace()) {
             (false, _) => Ok(""),
             (true, Some(ns)) => Ok(ns),
@@ -127,12 +143,13 @@ impl Call {
 
 pub async fn handle(
     State(hub): State<Arc<Hub>>,
-    method: Method,
+    Extension(info): Extension<RequestInfo>,
+    Extension(user): Extension<UserInfo>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match dispatch(hub, method, uri, headers, body).await {
+    match dispatch(hub, info, user, uri, headers, body).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
@@ -140,13 +157,13 @@ pub async fn handle(
 
 async fn dispatch(
     hub: Arc<Hub>,
-    method: Method,
+    info: RequestInfo,
+    user: UserInfo,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(&uri)?;
-    let info = RequestInfo::resolve(method.as_str(), uri.path(), params.flag("watch"));
     if !info.is_resource_request {
         return Err(ApiError::NoRoute);
     }
@@ -161,22 +178,22 @@ async fn dispatch(
     if !t.is_namespaced() && namespaced_path {
         return Err(ApiError::NoRoute);
     }
-    if !info.subresource.is_empty() || t.storage == Storage::Virtual {
-        // Subresources and create-only kinds get their own handlers as their kinds arrive.
-        return Err(ApiError::NoRoute);
-    }
-    if !t.has_verb(&info.verb) || !path_takes_verb(t, &info) {
-        return Err(ApiError::MethodNotAllowed);
-    }
     let answer = answer_for(&headers)?;
     let call = Call {
         hub,
         t,
         info,
+        user,
         params,
         headers,
         answer,
     };
+    if !call.info.subresource.is_empty() || t.storage == Storage::Virtual {
+        return special::handle(call, body).await;
+    }
+    if !t.has_verb(&call.info.verb) || !path_takes_verb(t, &call.info) {
+        return Err(ApiError::MethodNotAllowed);
+    }
     match call.info.verb.as_str() {
         "get" => get(call).await,
         "list" => list(call).await,
@@ -276,13 +293,12 @@ async fn watch(call: Call) -> Result<Response, ApiError> {
 
 async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
     let namespace = call.object_namespace()?.to_string();
-    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
-    let object = decode_body(&call.headers, &bytes)?;
-    let options = call.params.write_options()?;
+    let object = call.json_body(body).await?;
+    let options = call.write_options()?;
     let written = call
         .hub
         .objects
-        .create(call.t, &namespace, object, options)
+        .create(call.t, &namespace, object, &options)
         .await?;
     Ok(respond::json_with_warnings(
         StatusCode::CREATED,
@@ -293,13 +309,12 @@ async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
 
 async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
     let namespace = call.object_namespace()?.to_string();
-    let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
-    let object = decode_body(&call.headers, &bytes)?;
-    let options = call.params.write_options()?;
+    let object = call.json_body(body).await?;
+    let options = call.write_options()?;
     let written = call
         .hub
         .objects
-        .update(call.t, &namespace, &call.info.name, object, options)
+        .update(call.t, &namespace, &call.info.name, object, &options)
         .await?;
     Ok(respond::json_with_warnings(
         StatusCode::OK,
@@ -322,7 +337,7 @@ async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
         )
     })?;
     let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
-    let options = call.params.write_options()?;
+    let options = call.write_options()?;
     let written = call
         .hub
         .objects
@@ -332,7 +347,7 @@ async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
             &call.info.name,
             patch_type,
             &bytes,
-            options,
+            &options,
         )
         .await?;
     Ok(respond::json_with_warnings(

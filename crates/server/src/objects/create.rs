@@ -23,7 +23,7 @@ impl Objects {
         t: &ResourceType,
         namespace: &str,
         body: Value,
-        options: WriteOptions,
+        options: &WriteOptions,
     ) -> Result<Written, ApiError> {
         let (mut object, warnings) = decode_object(t, body, options.field_validation)?;
         adopt_request_namespace(t, &mut object, namespace)?;
@@ -49,6 +49,8 @@ impl Objects {
         if t.is_namespaced() {
             self.require_namespace(namespace).await?;
         }
+        self.admission
+            .admit(&options.requester, t, namespace, None, &object)?;
         if options.dry_run {
             return Ok(Written { object, warnings });
         }
@@ -60,7 +62,7 @@ impl Objects {
             match self.store.create(key, object.clone()).await {
                 Ok(stored) => {
                     return Ok(Written {
-                        object: stored.object,
+                        object: self.settled(stored.object).await,
                         warnings,
                     });
                 }

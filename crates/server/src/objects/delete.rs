@@ -99,7 +99,7 @@ impl Objects {
         });
         match self.store.apply(batch).await {
             Ok(mut written) => match written.pop() {
-                Some(last) => Ok(last.into_stored().object),
+                Some(last) => Ok(self.settled(last.into_stored().object).await),
                 None => Err(ApiError::internal("a delete reported no result")),
             },
             Err(StoreError::Conflict { .. }) => Err(ApiError::Conflict {

@@ -2,6 +2,7 @@
 //! and delete for every stored kind of the registry, over the Store. No HTTP here: handlers
 //! extract the request, call one of these and map the result.
 
+mod admission;
 mod continue_token;
 mod create;
 mod decode;
@@ -13,23 +14,27 @@ mod watch;
 use std::sync::Arc;
 
 use serde_json::Value;
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::clock::Clock;
 use tokenhub_core::validation::FieldError;
 use tokenhub_store::{ObjectKey, Store};
 
+use crate::caches::Caches;
 use crate::error::{ApiError, Cause, Target};
 
-pub use decode::FieldValidation;
+pub use admission::{Admission, AdmitAll, Requester};
+pub use decode::{FieldValidation, decode_object};
 pub use delete::DeleteOptions;
 pub use list::{ListOptions, ObjectList};
 pub use watch::{Watch, WatchEvent, WatchEventType, WatchOptions, WatchStream};
 
 /// Options shared by create, update and patch.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct WriteOptions {
     pub dry_run: bool,
     pub field_validation: FieldValidation,
+    pub requester: Requester,
 }
 
 /// A written object and the warnings to show the client (unknown fields under `Warn`).
@@ -43,11 +48,35 @@ pub struct Written {
 pub struct Objects {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    admission: Arc<dyn Admission>,
+    /// The views to wait for before a write is answered (read-your-writes).
+    views: Option<Arc<Caches>>,
 }
 
 impl Objects {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Objects { store, clock }
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        admission: Arc<dyn Admission>,
+        views: Option<Arc<Caches>>,
+    ) -> Self {
+        Objects {
+            store,
+            clock,
+            admission,
+            views,
+        }
+    }
+
+    /// Waits until the hub's views have applied the write that stored `object`.
+    async fn settled(&self, object: Value) -> Value {
+        if let (Some(views), Some(rv)) = (
+            &self.views,
+            object.resource_version().and_then(|rv| rv.parse().ok()),
+        ) {
+            views.caught_up_to(rv).await;
+        }
+        object
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -99,7 +128,12 @@ pub fn invalid_if_any(
     if errors.is_empty() {
         return Ok(());
     }
-    Err(ApiError::Invalid {
+    Err(invalid(t, name, errors))
+}
+
+/// 422 Invalid for `errors` on an object `name` of kind `t`.
+pub fn invalid(t: &ResourceType, name: &str, errors: Vec<FieldError>) -> ApiError {
+    ApiError::Invalid {
         group: t.group.to_string(),
         kind: t.kind.to_string(),
         name: name.to_string(),
@@ -111,7 +145,7 @@ pub fn invalid_if_any(
                 field: e.field.clone(),
             })
             .collect(),
-    })
+    }
 }
 
 /// The message of a stale resourceVersion, as kube-apiserver words it.

@@ -25,7 +25,7 @@ impl Objects {
         namespace: &str,
         name: &str,
         body: Value,
-        options: WriteOptions,
+        options: &WriteOptions,
     ) -> Result<Written, ApiError> {
         let (object, warnings) = decode_object(t, body, options.field_validation)?;
         let current = self.current(t, namespace, name).await?;
@@ -47,7 +47,7 @@ impl Objects {
         name: &str,
         patch_type: PatchType,
         patch: &[u8],
-        options: WriteOptions,
+        options: &WriteOptions,
     ) -> Result<Written, ApiError> {
         let mut attempt = 0;
         loop {
@@ -90,7 +90,7 @@ impl Objects {
         name: &str,
         current: &Stored,
         mut new: Value,
-        options: WriteOptions,
+        options: &WriteOptions,
     ) -> Result<Value, ApiError> {
         if new.name() != Some(name) {
             return Err(ApiError::BadRequest(format!(
@@ -132,7 +132,12 @@ impl Objects {
         errors.extend(rules_for(t).validate_update(old, &new));
         invalid_if_any(t, name, errors)?;
 
-        if &new == old || options.dry_run {
+        if &new == old {
+            return Ok(new);
+        }
+        self.admission
+            .admit(&options.requester, t, namespace, Some(old), &new)?;
+        if options.dry_run {
             return Ok(new);
         }
         let precondition = Precondition {
@@ -144,7 +149,7 @@ impl Objects {
             .update(object_key(t, namespace, name), new, precondition)
             .await
         {
-            Ok(stored) => Ok(stored.object),
+            Ok(stored) => Ok(self.settled(stored.object).await),
             Err(StoreError::Conflict { .. }) => Err(conflict(MODIFIED.into())),
             Err(e) => Err(ApiError::from_store(e, target(t, name))),
         }
