@@ -42,6 +42,29 @@ impl TestHub {
     /// A hub with the given clock and options adjusted by `configure`.
     pub fn start_with(clock: Arc<dyn Clock>, configure: impl FnOnce(&mut ServeOptions)) -> TestHub {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        TestHub::start_in(data_dir, clock, configure)
+    }
+
+    /// Stops this hub and starts another on the same data directory (a restart), with the
+    /// given clock and options.
+    pub fn restart_with(
+        mut self,
+        clock: Arc<dyn Clock>,
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> TestHub {
+        self.stop();
+        let data_dir = std::mem::replace(
+            &mut self.data_dir,
+            tempfile::tempdir().expect("a placeholder directory"),
+        );
+        TestHub::start_in(data_dir, clock, configure)
+    }
+
+    fn start_in(
+        data_dir: tempfile::TempDir,
+        clock: Arc<dyn Clock>,
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> TestHub {
         let mut options = ServeOptions::new(
             "127.0.0.1:0".parse().expect("a loopback address"),
             data_dir.path().join("data"),
@@ -136,13 +159,19 @@ impl TestHub {
     }
 }
 
-impl Drop for TestHub {
-    fn drop(&mut self) {
+impl TestHub {
+    fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
