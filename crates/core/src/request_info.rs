@@ -1,6 +1,9 @@
 //! What a request is about, resolved from its method, path and query as kube-apiserver's
 //! RequestInfoFactory does: the same attributes feed routing, authorization and audit.
 
+use crate::selector::FieldSelector;
+use crate::validation::is_valid_path_segment_name;
+
 /// The attributes of one request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestInfo {
@@ -112,6 +115,23 @@ impl RequestInfo {
         info
     }
 
+    /// The object a list or watch is narrowed to by `fieldSelector` (`metadata.name=x`): kube's
+    /// RequestInfoFactory takes it as the request's name, so that a rule limited by
+    /// resourceNames allows `kubectl get NAME --watch`. Authorization uses it; routing does not.
+    pub fn name_selected_by(&self, field_selector: &str) -> Option<String> {
+        if !self.is_resource_request
+            || !self.name.is_empty()
+            || !matches!(self.verb.as_str(), "list" | "watch")
+        {
+            return None;
+        }
+        let selector = FieldSelector::parse_any_field(field_selector).ok()?;
+        let name = selector.exact_value("metadata.name")?;
+        is_valid_path_segment_name(name)
+            .is_empty()
+            .then(|| name.to_string())
+    }
+
     /// `resource/subresource`, as RBAC rules name it.
     pub fn resource_with_subresource(&self) -> String {
         if self.subresource.is_empty() {
@@ -182,6 +202,27 @@ mod tests {
             (i.resource.as_str(), i.namespace.as_str()),
             ("configmaps", "team-a")
         );
+    }
+
+    #[test]
+    fn a_list_narrowed_to_one_name_is_about_that_name() {
+        let list = r("GET", "/api/v1/namespaces/a/configmaps");
+        assert_eq!(
+            list.name_selected_by("metadata.name=x").as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            list.name_selected_by("metadata.namespace=a,metadata.name==x")
+                .as_deref(),
+            Some("x")
+        );
+        assert_eq!(list.name_selected_by("metadata.name!=x"), None);
+        assert_eq!(list.name_selected_by("metadata.name=.."), None);
+        assert_eq!(list.name_selected_by("metadata.name"), None);
+        let get = r("GET", "/api/v1/namespaces/a/configmaps/y");
+        assert_eq!(get.name_selected_by("metadata.name=x"), None);
+        let create = r("POST", "/api/v1/namespaces/a/configmaps");
+        assert_eq!(create.name_selected_by("metadata.name=x"), None);
     }
 
     #[test]

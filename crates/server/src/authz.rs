@@ -39,19 +39,25 @@ impl Authorizer {
 
     /// Ok, or the 403 (401 for anonymous callers) kube-apiserver answers.
     pub fn require(&self, user: &UserInfo, attributes: &RequestAttributes) -> Result<(), ApiError> {
-        if self.allows(user, attributes) {
+        let decision = self.authorize(user, attributes);
+        if decision.is_allowed() {
             return Ok(());
         }
         if user.is_anonymous() {
             return Err(ApiError::Unauthorized);
         }
-        Err(forbidden(user, attributes))
+        Err(forbidden(user, attributes, decision.reason()))
     }
 }
 
-/// The refusal of `attributes` to `user`, worded as kube-apiserver words it.
-pub fn forbidden(user: &UserInfo, attributes: &RequestAttributes) -> ApiError {
-    let reason = forbidden_reason(&user.username, attributes);
+/// The refusal of `attributes` to `user`, worded as kube-apiserver words it: the authorizer's
+/// reason (roles that could not be resolved), if any, follows after `: `.
+pub fn forbidden(user: &UserInfo, attributes: &RequestAttributes, why: &str) -> ApiError {
+    let mut reason = forbidden_reason(&user.username, attributes);
+    if !why.is_empty() {
+        reason.push_str(": ");
+        reason.push_str(why);
+    }
     if !attributes.resource_request {
         return ApiError::Forbidden(format!("forbidden: {reason}"));
     }
@@ -72,6 +78,14 @@ fn wants_watch(request: &Request) -> bool {
         .is_some_and(|q| q.split('&').any(|p| p == "watch=true" || p == "watch=1"))
 }
 
+/// The `fieldSelector` of the query, decoded.
+fn field_selector(request: &Request) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.uri().query()?).ok()?;
+    pairs
+        .into_iter()
+        .find_map(|(key, value)| (key == "fieldSelector").then_some(value))
+}
+
 /// Middleware: resolves what the request is about (kept in the extensions for the handlers)
 /// and refuses it unless the caller's RBAC rules allow it.
 pub async fn authorize(State(hub): State<Arc<Hub>>, mut request: Request, next: Next) -> Response {
@@ -85,10 +99,11 @@ pub async fn authorize(State(hub): State<Arc<Hub>>, mut request: Request, next: 
         .get::<UserInfo>()
         .cloned()
         .unwrap_or_else(UserInfo::anonymous);
-    if let Err(e) = hub
-        .authorizer
-        .require(&user, &RequestAttributes::from(&info))
-    {
+    let mut attributes = RequestAttributes::from(&info);
+    if let Some(name) = field_selector(&request).and_then(|s| info.name_selected_by(&s)) {
+        attributes.name = name;
+    }
+    if let Err(e) = hub.authorizer.require(&user, &attributes) {
         return e.into_response();
     }
     request.extensions_mut().insert(info);

@@ -12,8 +12,9 @@ use tokenhub_api::kinds::rbac_v1::{
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::identity::{SYSTEM_MASTERS, UserInfo};
 use tokenhub_core::rbac::{
-    CLUSTER_ROLE_KIND, PolicyRule, RequestAttributes, covers, escalation_message,
-    has_full_authority, role_ref_of, rules_of,
+    AGGREGATION_RULE_FORBIDDEN, CLUSTER_ROLE_KIND, PolicyRule, RequestAttributes,
+    cluster_role_selectors_of, covers, escalation_message, has_full_authority, role_ref_of,
+    rules_of,
 };
 
 use crate::authz::Authorizer;
@@ -66,6 +67,8 @@ impl EscalationCheck {
         })
     }
 
+    /// Upstream's order: `escalate` on the role lifts every check; otherwise every rule must
+    /// be held, and a ClusterRole that aggregates (or aggregated) needs full authority.
     fn check_role(
         &self,
         user: &UserInfo,
@@ -76,24 +79,25 @@ impl EscalationCheck {
     ) -> Result<(), ApiError> {
         let name = name_of(new);
         let target = Target::new(t.group, t.plural, &name);
-        let aggregation = |o: &Value| o.get("aggregationRule").cloned();
-        if std::ptr::eq(t, &CLUSTER_ROLES)
-            && (aggregation(new).is_some()
-                || old.is_some_and(|o| aggregation(o) != aggregation(new)))
-        {
+        // kube asks about the name in the request's path, which a create does not have.
+        let requested_name = if old.is_some() { name.as_str() } else { "" };
+        if self.may(user, "escalate", t.plural, namespace, requested_name) {
+            return Ok(());
+        }
+        let requested = rules_of(new).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        self.holds(user, namespace, &requested, target.clone())?;
+        let aggregates =
+            |o: &Value| cluster_role_selectors_of(o).is_some_and(|selectors| !selectors.is_empty());
+        if std::ptr::eq(t, &CLUSTER_ROLES) && (aggregates(new) || old.is_some_and(aggregates)) {
             let (owned, _) = self.caches.rbac().rules_for(user, "");
             if !has_full_authority(&owned) {
                 return Err(ApiError::ForbiddenOn {
                     target,
-                    reason: "must have cluster-admin privileges to use the aggregationRule".into(),
+                    reason: AGGREGATION_RULE_FORBIDDEN.into(),
                 });
             }
         }
-        if self.may(user, "escalate", t.plural, namespace, &name) {
-            return Ok(());
-        }
-        let requested = rules_of(new).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        self.holds(user, namespace, &requested, target)
+        Ok(())
     }
 
     fn check_binding(

@@ -147,7 +147,8 @@ fn role_of_binding(obj: &Value) -> Value {
     Value::String(format!("{}/{}", part("kind"), part("name")))
 }
 
-/// The subjects of one kind, as upstream prints them (`ns/name` for ServiceAccounts).
+/// The subjects of one kind, as upstream prints them: `ns/name` for ServiceAccounts, with an
+/// empty `ns` when the subject leaves it to the binding (`/name`), as `SubjectsStrings` does.
 fn subjects_of_kind(obj: &Value, kind: &str) -> Value {
     let names: Vec<String> = obj
         .get("subjects")
@@ -157,9 +158,11 @@ fn subjects_of_kind(obj: &Value, kind: &str) -> Value {
         .filter(|s| s.get("kind").and_then(Value::as_str) == Some(kind))
         .map(|s| {
             let name = s.get("name").and_then(Value::as_str).unwrap_or_default();
-            match (kind, s.get("namespace").and_then(Value::as_str)) {
-                ("ServiceAccount", Some(ns)) => format!("{ns}/{name}"),
-                _ => name.to_string(),
+            if kind == "ServiceAccount" {
+                let namespace = s.get("namespace").and_then(Value::as_str).unwrap_or("");
+                format!("{namespace}/{name}")
+            } else {
+                name.to_string()
             }
         })
         .collect();

@@ -37,6 +37,23 @@ impl FieldSelector {
     /// Parses a `fieldSelector`; a field not in `supported` fails with
     /// `field label not supported: <field>`.
     pub fn parse(selector: &str, supported: &[&str]) -> Result<FieldSelector, SelectorError> {
+        let parsed = FieldSelector::parse_any_field(selector)?;
+        // Upstream checks the fields after parsing every term, in the sorted order.
+        if let Some(term) = parsed
+            .terms
+            .iter()
+            .find(|t| !supported.contains(&t.field.as_str()))
+        {
+            return Err(SelectorError::new(format!(
+                "field label not supported: {}",
+                term.field
+            )));
+        }
+        Ok(parsed)
+    }
+
+    /// Parses a `fieldSelector` whatever fields it names (`fields.ParseSelector`).
+    pub fn parse_any_field(selector: &str) -> Result<FieldSelector, SelectorError> {
         let mut parts = split_terms(selector);
         parts.sort_unstable();
         let mut terms = Vec::with_capacity(parts.len());
@@ -51,16 +68,6 @@ impl FieldSelector {
                 value: unescape_value(raw_value)?,
                 negated: op == "!=",
             });
-        }
-        // Upstream checks the fields after parsing every term, in the sorted order.
-        if let Some(term) = terms
-            .iter()
-            .find(|t| !supported.contains(&t.field.as_str()))
-        {
-            return Err(SelectorError::new(format!(
-                "field label not supported: {}",
-                term.field
-            )));
         }
         Ok(FieldSelector { terms })
     }

@@ -135,28 +135,30 @@ fn needed(wanted: &UserInfo) -> Vec<RequestAttributes> {
     needed
 }
 
-/// The impersonated identity as kube-apiserver completes it.
+/// The impersonated identity as kube-apiserver completes it: a ServiceAccount impersonated
+/// without groups gets its fixed ones; anyone but anonymous is `system:authenticated` unless
+/// the groups given already say authenticated or unauthenticated; anonymous is
+/// `system:unauthenticated`.
 fn complete(mut wanted: UserInfo) -> UserInfo {
-    if let Some((namespace, _)) = wanted
-        .username
-        .strip_prefix(SERVICE_ACCOUNT_PREFIX)
-        .and_then(|r| r.split_once(':'))
+    if wanted.groups.is_empty()
+        && let Some((namespace, _)) = wanted
+            .username
+            .strip_prefix(SERVICE_ACCOUNT_PREFIX)
+            .and_then(|r| r.split_once(':'))
     {
-        for group in [
+        wanted.groups = vec![
             "system:serviceaccounts".to_string(),
             format!("system:serviceaccounts:{namespace}"),
-        ] {
-            if !wanted.groups.contains(&group) {
-                wanted.groups.push(group);
-            }
-        }
+        ];
     }
     let implied = if wanted.username == ANONYMOUS {
         SYSTEM_UNAUTHENTICATED
     } else {
         SYSTEM_AUTHENTICATED
     };
-    if !wanted.in_group(implied) {
+    let said = wanted.in_group(implied)
+        || (implied == SYSTEM_AUTHENTICATED && wanted.in_group(SYSTEM_UNAUTHENTICATED));
+    if !said {
         wanted.groups.push(implied.to_string());
     }
     wanted
@@ -232,7 +234,7 @@ mod tests {
             ),
             ("serviceaccounts", "ns1", "bot")
         );
-        let done = complete(wanted);
+        let done = complete(wanted.clone());
         assert_eq!(
             done.groups,
             [
@@ -241,5 +243,11 @@ mod tests {
                 "system:authenticated"
             ]
         );
+        // Groups given replace the fixed ones, as upstream.
+        let with_groups = complete(UserInfo {
+            groups: vec!["devs".into()],
+            ..wanted
+        });
+        assert_eq!(with_groups.groups, ["devs", "system:authenticated"]);
     }
 }

@@ -13,14 +13,16 @@ use tokenhub_core::validation::FieldError;
 use super::resources::Call;
 use super::respond;
 use crate::error::ApiError;
-use crate::objects::{decode_object, invalid, invalid_if_any};
+use crate::objects::{adopt_request_namespace, decode_object, invalid, invalid_if_any};
 
-/// The review in the body, checked against its kind's schema; `status` from the client is
-/// ignored (kubectl's protobuf always carries an empty one).
+/// The review in the body, checked against its kind's schema, in the namespace of the URL
+/// when its kind is namespaced; `status` from the client is ignored (kubectl's protobuf always
+/// carries an empty one).
 async fn review(call: &Call, body: Body) -> Result<Value, ApiError> {
     let value = call.json_body(body).await?;
     let options = call.write_options()?;
     let (mut review, _) = decode_object(call.t, value, options.field_validation)?;
+    adopt_request_namespace(call.t, &mut review, call.object_namespace()?)?;
     if let Value::Object(map) = &mut review {
         map.remove("status");
         let meta = map.entry("metadata").or_insert_with(|| json!({}));
@@ -110,43 +112,39 @@ pub async fn self_subject_access(call: Call, body: Body) -> Result<Response, Api
     Ok(answer(review, status))
 }
 
-/// SubjectAccessReview, and LocalSubjectAccessReview (the same question within one namespace).
+/// SubjectAccessReview, and LocalSubjectAccessReview (the same question within the namespace
+/// of its URL, which its spec must name), validated as upstream validates them.
 pub async fn subject_access(call: Call, body: Body) -> Result<Response, ApiError> {
     let review = review(&call, body).await?;
     let spec = review.get("spec").cloned().unwrap_or(Value::Null);
-    let mut attributes = attributes(&call, &spec)?;
+    let attributes = attributes(&call, &spec)?;
+    let user = text(&spec, "user");
+    let groups = strings(spec.get("groups"));
+    let mut errors = Vec::new();
+    if user.is_empty() && groups.is_empty() {
+        errors.push(FieldError::invalid(
+            "spec.user",
+            "",
+            "at least one of user or group must be specified",
+        ));
+    }
     if call.t.is_namespaced() {
-        let namespace = call.object_namespace()?.to_string();
-        let mut errors = Vec::new();
+        let namespace = call.object_namespace()?;
         if !attributes.resource_request {
             errors.push(FieldError::invalid(
                 "spec.nonResourceAttributes",
                 Value::Null,
                 "disallowed on this kind of request",
             ));
-        } else if !attributes.namespace.is_empty() && attributes.namespace != namespace {
+        } else if attributes.namespace != namespace {
             errors.push(FieldError::invalid(
                 "spec.resourceAttributes.namespace",
                 attributes.namespace.as_str(),
                 "must match metadata.namespace",
             ));
         }
-        invalid_if_any(call.t, "", errors)?;
-        attributes.namespace = namespace;
     }
-    let user = text(&spec, "user");
-    let groups = strings(spec.get("groups"));
-    if user.is_empty() && groups.is_empty() {
-        invalid_if_any(
-            call.t,
-            "",
-            vec![FieldError::invalid(
-                "spec.user",
-                "",
-                "at least one of user or group must be specified",
-            )],
-        )?;
-    }
+    invalid_if_any(call.t, "", errors)?;
     let extra: BTreeMap<String, Vec<String>> = spec
         .get("extra")
         .and_then(Value::as_object)
@@ -166,7 +164,7 @@ pub async fn subject_access(call: Call, body: Body) -> Result<Response, ApiError
     Ok(answer(review, status))
 }
 
-/// `kubectl auth can-i --list`.
+/// `kubectl auth can-i --list`: the rules of the caller in one namespace.
 pub async fn self_subject_rules(call: Call, body: Body) -> Result<Response, ApiError> {
     let review = review(&call, body).await?;
     let namespace = review
@@ -174,6 +172,9 @@ pub async fn self_subject_rules(call: Call, body: Body) -> Result<Response, ApiE
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    if namespace.is_empty() {
+        return Err(ApiError::BadRequest("no namespace on request".into()));
+    }
     let (rules, errors) = call.hub.caches.rbac().rules_for(&call.user, &namespace);
     let (resource_rules, non_resource_rules) = split_rules(&rules);
     let mut status = json!({
@@ -236,7 +237,9 @@ pub async fn token(call: Call, body: Body) -> Result<Response, ApiError> {
         .unwrap_or_default()
         .to_string();
     if token.is_empty() {
-        invalid_if_any(call.t, "", vec![FieldError::required("spec.token", "")])?;
+        return Err(ApiError::BadRequest(
+            "token is required for TokenReview in authentication".into(),
+        ));
     }
     let audiences = strings(review.pointer("/spec/audiences"));
     let status = match call

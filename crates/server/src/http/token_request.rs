@@ -26,11 +26,13 @@ fn cannot_handle(detail: impl std::fmt::Display) -> ApiError {
     ))
 }
 
-fn invalid(errors: Vec<tokenhub_core::validation::FieldError>) -> ApiError {
+/// 422 on the TokenRequest; `name` is the account's for metadata errors and empty for the
+/// spec's, as upstream words them.
+fn invalid(name: &str, errors: Vec<tokenhub_core::validation::FieldError>) -> ApiError {
     ApiError::Invalid {
         group: GROUP.into(),
         kind: KIND.into(),
-        name: String::new(),
+        name: name.into(),
         causes: errors
             .iter()
             .map(|e| Cause {
@@ -70,21 +72,22 @@ pub async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
     let request = decode(call.json_body(body).await?)?;
     let errors = validate_token_request_metadata(&request, &namespace, &name);
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(invalid(&name, errors));
     }
+    // Upstream's order: the account must exist before the request is validated.
+    let account = call
+        .hub
+        .objects
+        .get(&SERVICE_ACCOUNTS, &namespace, &name)
+        .await?;
     let issuer = &call.hub.issuer;
     let reviewed = issuer
         .policy
         .review(request.get("spec").unwrap_or(&Value::Null))
         .map_err(|e| match e {
             TokenRequestError::BadRequest(message) => ApiError::BadRequest(message),
-            TokenRequestError::Invalid(errors) => invalid(errors),
+            TokenRequestError::Invalid(errors) => invalid("", errors),
         })?;
-    let account = call
-        .hub
-        .objects
-        .get(&SERVICE_ACCOUNTS, &namespace, &name)
-        .await?;
     if let Some(bound) = &reviewed.spec.bound_object_ref {
         // The hub serves no Pods, Secrets or Nodes: the object to bind to cannot exist.
         let resource = format!("{}s", bound.kind.as_str().to_ascii_lowercase());

@@ -80,7 +80,7 @@ impl Objects {
 
 /// Namespaced objects take the request's namespace (a different one in the body is refused);
 /// cluster-scoped objects have none.
-pub(super) fn adopt_request_namespace(
+pub fn adopt_request_namespace(
     t: &ResourceType,
     object: &mut Value,
     namespace: &str,

@@ -24,6 +24,7 @@ use crate::caches::Caches;
 use crate::error::{ApiError, Cause, Target};
 
 pub use admission::{Admission, AdmitAll, Requester};
+pub use create::adopt_request_namespace;
 pub use decode::{FieldValidation, decode_object};
 pub use delete::DeleteOptions;
 pub use list::{ListOptions, ObjectList};

@@ -2,19 +2,29 @@
 //! kube-apiserver answers: discovery, OpenAPI, CRUD, list, watch, protobuf bodies, errors and
 //! limits. kubectl itself drives the hub in crates/cli/tests/e2e; these tests pin the wire.
 
+mod accounts;
+mod aggregation;
+mod anonymous;
 mod auth;
+mod authorization;
 mod data_dir;
 mod delete;
 mod discovery;
 mod errors;
+mod escalation;
 mod expired;
+mod impersonation;
 mod limits;
 mod list;
 mod openapi;
 mod patch;
+mod presets;
 mod protobuf;
+mod rbac;
 mod read;
+mod reviews;
 mod scope;
+mod service_account_tokens;
 mod support;
 mod update;
 mod watch;

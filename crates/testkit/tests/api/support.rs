@@ -35,10 +35,25 @@ pub const MODIFIED: &str =
 /// The longest any single step of a test may take before the test is declared hung.
 pub const HUNG: Duration = Duration::from_secs(30);
 
-/// A running hub and a client holding the admin token.
+/// A running hub and a client holding the admin token (its requests are the admin's).
 pub struct Api {
     pub hub: TestHub,
-    pub client: reqwest::Client,
+    pub client: Client,
+}
+
+/// Requests to the hub as one identity: the admin, a ServiceAccount, or nobody.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl std::ops::Deref for Api {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// One whole answer.
@@ -98,22 +113,82 @@ impl Api {
 
     /// A hub whose clock only moves when the test moves it.
     pub fn with_manual_clock() -> (Api, Arc<ManualClock>) {
+        Api::with_manual_clock_and(|_| {})
+    }
+
+    /// As `with_manual_clock`, with options adjusted by `configure`.
+    pub fn with_manual_clock_and(
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> (Api, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::new(SystemClock.now()));
         let shared: Arc<dyn Clock> = clock.clone();
-        (Api::from_hub(TestHub::start_with(shared, |_| {})), clock)
+        (Api::from_hub(TestHub::start_with(shared, configure)), clock)
     }
 
     fn from_hub(hub: TestHub) -> Api {
-        let client = hub.admin_client();
+        let client = Client {
+            base: hub.url.clone(),
+            http: hub.admin_client(),
+        };
         Api { hub, client }
     }
 
+    /// Stops the hub and starts it again on the same data directory with `configure`d options.
+    pub fn restart_with(self, configure: impl FnOnce(&mut ServeOptions)) -> Api {
+        Api::from_hub(self.hub.restart_with(Arc::new(SystemClock), configure))
+    }
+
+    /// A client presenting `token`.
+    pub fn with_token(&self, token: &str) -> Client {
+        Client {
+            base: self.hub.url.clone(),
+            http: self.hub.client_with_token(Some(token)),
+        }
+    }
+
+    /// A client presenting no credential.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            base: self.hub.url.clone(),
+            http: self.hub.client_with_token(None),
+        }
+    }
+
+    /// Creates a ConfigMap in `namespace` and returns it as stored.
+    pub async fn config_map(&self, namespace: &str, name: &str, labels: Value) -> Value {
+        let body = json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": name, "labels": labels},
+            "data": {"key": name},
+        });
+        self.post(&format!("/api/v1/namespaces/{namespace}/configmaps"), &body)
+            .await
+            .expect(201)
+    }
+
+    pub async fn namespace(&self, name: &str) -> Value {
+        self.post(
+            "/api/v1/namespaces",
+            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+        )
+        .await
+        .expect(201)
+    }
+
+    /// The names of the items of a JSON list.
+    pub async fn names(&self, path: &str) -> Vec<String> {
+        names(&self.get(path).await.expect(200))
+    }
+}
+
+impl Client {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.hub.url)
+        format!("{}{path}", self.base)
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
+        self.http.request(method, self.url(path))
     }
 
     pub async fn send(&self, request: RequestBuilder) -> Reply {
@@ -178,33 +253,6 @@ impl Api {
     pub async fn delete(&self, path: &str, options: &Value) -> Reply {
         self.write(Method::DELETE, path, options).await
     }
-
-    /// Creates a ConfigMap in `namespace` and returns it as stored.
-    pub async fn config_map(&self, namespace: &str, name: &str, labels: Value) -> Value {
-        let body = json!({
-            "apiVersion": "v1",
-            "kind": "ConfigMap",
-            "metadata": {"name": name, "labels": labels},
-            "data": {"key": name},
-        });
-        self.post(&format!("/api/v1/namespaces/{namespace}/configmaps"), &body)
-            .await
-            .expect(201)
-    }
-
-    pub async fn namespace(&self, name: &str) -> Value {
-        self.post(
-            "/api/v1/namespaces",
-            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
-        )
-        .await
-        .expect(201)
-    }
-
-    /// The names of the items of a JSON list.
-    pub async fn names(&self, path: &str) -> Vec<String> {
-        names(&self.get(path).await.expect(200))
-    }
 }
 
 /// `metadata.name` of every item of a list.
@@ -267,7 +315,7 @@ pub struct Watch {
 
 impl Watch {
     /// Opens a watch; the hub has subscribed to the change feed once this returns.
-    pub async fn open(api: &Api, path: &str, accept: &str) -> Watch {
+    pub async fn open(api: &Client, path: &str, accept: &str) -> Watch {
         let response = tokio::time::timeout(
             HUNG,
             api.request(Method::GET, path).header(ACCEPT, accept).send(),
