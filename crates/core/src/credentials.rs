@@ -12,10 +12,22 @@ pub type SecretHash = [u8; 32];
 #[error("the operating system's random source failed: {0}")]
 pub struct RandomnessError(String);
 
+impl RandomnessError {
+    /// For a source that answers but never yields a usable byte: a broken one.
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
+        RandomnessError(reason.into())
+    }
+}
+
+/// Fills `buf` from the OS's random source.
+pub fn random_bytes(buf: &mut [u8]) -> Result<(), RandomnessError> {
+    getrandom::fill(buf).map_err(|e| RandomnessError(e.to_string()))
+}
+
 /// 256 bits from the OS, base64url without padding (43 characters).
 pub fn random_secret() -> Result<String, RandomnessError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| RandomnessError(e.to_string()))?;
+    random_bytes(&mut bytes)?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
