@@ -41,6 +41,9 @@ pub struct ResourceType {
     pub schema: fn() -> &'static Schema,
     /// The valid names: most kinds take DNS-1123 subdomains, namespaces DNS-1123 labels.
     pub name_rule: NameRule,
+    /// Serve the objects of another kind under this group (`group/plural` storage key), as
+    /// `ext.cattle.io` Tokens are the hub's `tokenhub.io` Tokens.
+    pub stored_as: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +85,9 @@ pub enum Cell {
     /// The server renders the age as kubectl shows it (`5m`, `3d2h`).
     Age,
     Computed(fn(&Value) -> Value),
+    /// A number of milliseconds at this JSON pointer, shown as kubectl shows durations
+    /// (`90d`, `2h`); negative means never.
+    MillisDuration(&'static str),
 }
 
 pub const NAME_COLUMN: Column = Column {
@@ -118,6 +124,39 @@ pub const ALL_VERBS: &[&str] = &[
 pub const CREATE_ONLY: &[&str] = &["create"];
 
 impl ResourceType {
+    /// A stored kind with every verb, `Name` and `Age` columns and DNS-1123 subdomain names;
+    /// declarations change what differs with struct update syntax.
+    #[allow(clippy::too_many_arguments)] // each is one line of a kind's declaration
+    pub const fn new(
+        group: &'static str,
+        version: &'static str,
+        kind: &'static str,
+        list_kind: &'static str,
+        plural: &'static str,
+        singular: &'static str,
+        scope: Scope,
+        schema: fn() -> &'static Schema,
+    ) -> ResourceType {
+        ResourceType {
+            group,
+            version,
+            kind,
+            list_kind,
+            plural,
+            singular,
+            short_names: &[],
+            categories: &[],
+            scope,
+            verbs: ALL_VERBS,
+            subresources: &[],
+            storage: Storage::Stored,
+            columns: &[NAME_COLUMN, AGE_COLUMN],
+            schema,
+            name_rule: NameRule::Dns1123Subdomain,
+            stored_as: None,
+        }
+    }
+
     pub fn is_namespaced(&self) -> bool {
         self.scope == Scope::Namespaced
     }
@@ -134,7 +173,9 @@ impl ResourceType {
 
     /// The key under which objects of this kind are stored: `configmaps`, `tokenhub.io/tokens`.
     pub fn storage_key(&self) -> String {
-        if self.group.is_empty() {
+        if let Some(key) = self.stored_as {
+            key.to_string()
+        } else if self.group.is_empty() {
             self.plural.to_string()
         } else {
             format!("{}/{}", self.group, self.plural)

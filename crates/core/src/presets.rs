@@ -127,7 +127,23 @@ pub fn cluster_roles() -> Vec<Value> {
                         "serviceaccounts/token",
                     ],
                 ),
-                rule(&["*"], &[RBAC], &["*"]),
+                // Every RBAC verb but `bind` and `escalate`: hub-admin manages roles and bindings
+                // within what it holds itself, and cannot make anyone (itself included) a
+                // cluster-admin.
+                rule(
+                    &[
+                        "create",
+                        "delete",
+                        "deletecollection",
+                        "get",
+                        "list",
+                        "patch",
+                        "update",
+                        "watch",
+                    ],
+                    &[RBAC],
+                    &["*"],
+                ),
                 rule(
                     &["create"],
                     &["authorization.k8s.io"],

@@ -4,45 +4,41 @@
 use std::sync::LazyLock;
 
 use crate::meta::type_and_object_meta;
-use crate::registry::{CREATE_ONLY, NameRule, ResourceType, Scope, Storage};
+use crate::registry::{CREATE_ONLY, ResourceType, Scope, Storage};
 use crate::schema::{Schema, field};
 
 pub const GROUP: &str = "authentication.k8s.io";
 
 pub static TOKEN_REVIEWS: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "TokenReview",
-    list_kind: "TokenReviewList",
-    plural: "tokenreviews",
-    singular: "tokenreview",
-    short_names: &[],
-    categories: &[],
-    scope: Scope::Cluster,
     verbs: CREATE_ONLY,
-    subresources: &[],
     storage: Storage::Virtual,
     columns: &[],
-    schema: token_review_schema,
-    name_rule: NameRule::Dns1123Subdomain,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "TokenReview",
+        "TokenReviewList",
+        "tokenreviews",
+        "tokenreview",
+        Scope::Cluster,
+        token_review_schema,
+    )
 };
 
 pub static SELF_SUBJECT_REVIEWS: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "SelfSubjectReview",
-    list_kind: "SelfSubjectReviewList",
-    plural: "selfsubjectreviews",
-    singular: "selfsubjectreview",
-    short_names: &[],
-    categories: &[],
-    scope: Scope::Cluster,
     verbs: CREATE_ONLY,
-    subresources: &[],
     storage: Storage::Virtual,
     columns: &[],
-    schema: self_subject_review_schema,
-    name_rule: NameRule::Dns1123Subdomain,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "SelfSubjectReview",
+        "SelfSubjectReviewList",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        Scope::Cluster,
+        self_subject_review_schema,
+    )
 };
 
 pub fn user_info() -> Schema {

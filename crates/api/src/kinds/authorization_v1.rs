@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use crate::meta::type_and_object_meta;
-use crate::registry::{CREATE_ONLY, NameRule, ResourceType, Scope, Storage};
+use crate::registry::{CREATE_ONLY, ResourceType, Scope, Storage};
 use crate::schema::{Schema, field};
 
 pub const GROUP: &str = "authorization.k8s.io";
@@ -18,21 +18,12 @@ const fn review(
     schema: fn() -> &'static Schema,
 ) -> ResourceType {
     ResourceType {
-        group: GROUP,
-        version: "v1",
-        kind,
-        list_kind,
-        plural,
-        singular,
-        short_names: &[],
-        categories: &[],
-        scope,
         verbs: CREATE_ONLY,
-        subresources: &[],
         storage: Storage::Virtual,
         columns: &[],
-        schema,
-        name_rule: NameRule::Dns1123Subdomain,
+        ..ResourceType::new(
+            GROUP, "v1", kind, list_kind, plural, singular, scope, schema,
+        )
     }
 }
 

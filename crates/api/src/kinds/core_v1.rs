@@ -6,26 +6,15 @@ use serde_json::Value;
 
 use crate::meta::type_and_object_meta;
 use crate::registry::{
-    AGE_COLUMN, ALL_VERBS, Cell, Column, NAME_COLUMN, NameRule, ResourceType, Scope, Storage,
-    SubresourceType,
+    AGE_COLUMN, Cell, Column, NAME_COLUMN, NameRule, ResourceType, Scope, SubresourceType,
 };
 use crate::schema::{Schema, field};
 
 pub static NAMESPACES: ResourceType = ResourceType {
-    group: "",
-    version: "v1",
-    kind: "Namespace",
-    list_kind: "NamespaceList",
-    plural: "namespaces",
-    singular: "namespace",
     short_names: &["ns"],
-    categories: &[],
-    scope: Scope::Cluster,
     verbs: &[
         "create", "delete", "get", "list", "patch", "update", "watch",
     ],
-    subresources: &[],
-    storage: Storage::Stored,
     columns: &[
         NAME_COLUMN,
         Column {
@@ -38,21 +27,21 @@ pub static NAMESPACES: ResourceType = ResourceType {
         },
         AGE_COLUMN,
     ],
-    schema: namespace_schema,
     name_rule: NameRule::Dns1123Label,
+    ..ResourceType::new(
+        "",
+        "v1",
+        "Namespace",
+        "NamespaceList",
+        "namespaces",
+        "namespace",
+        Scope::Cluster,
+        namespace_schema,
+    )
 };
 
 pub static SERVICE_ACCOUNTS: ResourceType = ResourceType {
-    group: "",
-    version: "v1",
-    kind: "ServiceAccount",
-    list_kind: "ServiceAccountList",
-    plural: "serviceaccounts",
-    singular: "serviceaccount",
     short_names: &["sa"],
-    categories: &[],
-    scope: Scope::Namespaced,
-    verbs: ALL_VERBS,
     subresources: &[SubresourceType {
         name: "token",
         group: "authentication.k8s.io",
@@ -60,7 +49,6 @@ pub static SERVICE_ACCOUNTS: ResourceType = ResourceType {
         kind: "TokenRequest",
         verbs: &["create"],
     }],
-    storage: Storage::Stored,
     columns: &[
         NAME_COLUMN,
         Column {
@@ -73,23 +61,20 @@ pub static SERVICE_ACCOUNTS: ResourceType = ResourceType {
         },
         AGE_COLUMN,
     ],
-    schema: service_account_schema,
-    name_rule: NameRule::Dns1123Subdomain,
+    ..ResourceType::new(
+        "",
+        "v1",
+        "ServiceAccount",
+        "ServiceAccountList",
+        "serviceaccounts",
+        "serviceaccount",
+        Scope::Namespaced,
+        service_account_schema,
+    )
 };
 
 pub static CONFIG_MAPS: ResourceType = ResourceType {
-    group: "",
-    version: "v1",
-    kind: "ConfigMap",
-    list_kind: "ConfigMapList",
-    plural: "configmaps",
-    singular: "configmap",
     short_names: &["cm"],
-    categories: &[],
-    scope: Scope::Namespaced,
-    verbs: ALL_VERBS,
-    subresources: &[],
-    storage: Storage::Stored,
     columns: &[
         NAME_COLUMN,
         Column {
@@ -102,8 +87,16 @@ pub static CONFIG_MAPS: ResourceType = ResourceType {
         },
         AGE_COLUMN,
     ],
-    schema: config_map_schema,
-    name_rule: NameRule::Dns1123Subdomain,
+    ..ResourceType::new(
+        "",
+        "v1",
+        "ConfigMap",
+        "ConfigMapList",
+        "configmaps",
+        "configmap",
+        Scope::Namespaced,
+        config_map_schema,
+    )
 };
 
 fn namespace_phase(obj: &Value) -> Value {

@@ -4,6 +4,7 @@ pub mod authentication_v1;
 pub mod authorization_v1;
 pub mod core_v1;
 pub mod rbac_v1;
+pub mod tokenhub_v1;
 
 use crate::registry::Registry;
 

@@ -5,9 +5,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 use crate::meta::type_and_object_meta;
-use crate::registry::{
-    AGE_COLUMN, ALL_VERBS, Cell, Column, NAME_COLUMN, NameRule, ResourceType, Scope, Storage,
-};
+use crate::registry::{AGE_COLUMN, Cell, Column, NAME_COLUMN, NameRule, ResourceType, Scope};
 use crate::schema::{Schema, field, required};
 
 pub const GROUP: &str = "rbac.authorization.k8s.io";
@@ -60,75 +58,67 @@ const BINDING_COLUMNS: &[Column] = &[
 ];
 
 pub static ROLES: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "Role",
-    list_kind: "RoleList",
-    plural: "roles",
-    singular: "role",
-    short_names: &[],
     categories: CATEGORIES,
-    scope: Scope::Namespaced,
-    verbs: ALL_VERBS,
-    subresources: &[],
-    storage: Storage::Stored,
     columns: &[NAME_COLUMN, CREATED_AT_COLUMN],
-    schema: role_schema,
     name_rule: NameRule::PathSegment,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "Role",
+        "RoleList",
+        "roles",
+        "role",
+        Scope::Namespaced,
+        role_schema,
+    )
 };
 
 pub static CLUSTER_ROLES: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "ClusterRole",
-    list_kind: "ClusterRoleList",
-    plural: "clusterroles",
-    singular: "clusterrole",
-    short_names: &[],
     categories: CATEGORIES,
-    scope: Scope::Cluster,
-    verbs: ALL_VERBS,
-    subresources: &[],
-    storage: Storage::Stored,
     columns: &[NAME_COLUMN, CREATED_AT_COLUMN],
-    schema: cluster_role_schema,
     name_rule: NameRule::PathSegment,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "ClusterRole",
+        "ClusterRoleList",
+        "clusterroles",
+        "clusterrole",
+        Scope::Cluster,
+        cluster_role_schema,
+    )
 };
 
 pub static ROLE_BINDINGS: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "RoleBinding",
-    list_kind: "RoleBindingList",
-    plural: "rolebindings",
-    singular: "rolebinding",
-    short_names: &[],
     categories: CATEGORIES,
-    scope: Scope::Namespaced,
-    verbs: ALL_VERBS,
-    subresources: &[],
-    storage: Storage::Stored,
     columns: BINDING_COLUMNS,
-    schema: role_binding_schema,
     name_rule: NameRule::PathSegment,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "RoleBinding",
+        "RoleBindingList",
+        "rolebindings",
+        "rolebinding",
+        Scope::Namespaced,
+        role_binding_schema,
+    )
 };
 
 pub static CLUSTER_ROLE_BINDINGS: ResourceType = ResourceType {
-    group: GROUP,
-    version: "v1",
-    kind: "ClusterRoleBinding",
-    list_kind: "ClusterRoleBindingList",
-    plural: "clusterrolebindings",
-    singular: "clusterrolebinding",
-    short_names: &[],
     categories: CATEGORIES,
-    scope: Scope::Cluster,
-    verbs: ALL_VERBS,
-    subresources: &[],
-    storage: Storage::Stored,
     columns: BINDING_COLUMNS,
-    schema: cluster_role_binding_schema,
     name_rule: NameRule::PathSegment,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "ClusterRoleBinding",
+        "ClusterRoleBindingList",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        Scope::Cluster,
+        cluster_role_binding_schema,
+    )
 };
 
 fn created_at(obj: &Value) -> Value {

@@ -8,6 +8,7 @@ use tokenhub_api::table::{
     ColumnDefinition, IncludeObject, Table, TableRow, partial_object_metadata,
 };
 use tokenhub_core::duration::human_duration;
+use tokenhub_core::tokens::human_ttl;
 
 pub fn column_definitions(t: &ResourceType) -> Vec<ColumnDefinition> {
     t.columns
@@ -63,6 +64,10 @@ fn cell(cell: &Cell, object: &Value, now: Timestamp) -> Value {
             .unwrap_or(Value::String(String::new())),
         Cell::Age => Value::String(age(object, now)),
         Cell::Computed(f) => f(object),
+        Cell::MillisDuration(pointer) => match object.pointer(pointer).and_then(Value::as_i64) {
+            Some(ms) => Value::String(human_ttl(ms)),
+            None => Value::String(String::new()),
+        },
     }
 }
 

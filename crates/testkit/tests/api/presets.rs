@@ -8,7 +8,7 @@ use crate::accounts::{
     RBAC_GROUP, cluster_role_bindings, cluster_roles, group_subject, rule, service_account_subject,
     user_subject,
 };
-use crate::support::{Api, assert_failure};
+use crate::support::{Api, assert_failure, assert_failure_code};
 
 const AUTOUPDATE: &str = "rbac.authorization.kubernetes.io/autoupdate";
 
@@ -204,6 +204,25 @@ async fn hub_guest_reads_and_hub_admin_manages_accounts_tokens_and_bindings() {
     boss.delete(&binding_path("new-guest"), &json!({}))
         .await
         .expect(200);
+    // hub-admin manages bindings within what it holds: it cannot make anyone cluster-admin.
+    let promoted = boss
+        .post(
+            &cluster_role_bindings(),
+            &crate::accounts::cluster_role_binding_body(
+                "boss-admin",
+                "cluster-admin",
+                json!([service_account_subject("default", "boss")]),
+            ),
+        )
+        .await;
+    let status = assert_failure_code(&promoted, 403, "Forbidden");
+    assert!(
+        status["message"]
+            .as_str()
+            .unwrap()
+            .contains("is attempting to grant RBAC permissions not currently held"),
+        "{status}"
+    );
     boss.delete("/api/v1/namespaces/default/serviceaccounts/new", &json!({}))
         .await
         .expect(200);
