@@ -219,6 +219,17 @@ impl Registry {
         Registry { types }
     }
 
+    /// The registry without the kinds `leave_out` picks (a feature that is off).
+    pub fn without(&self, leave_out: impl Fn(&ResourceType) -> bool) -> Registry {
+        Registry::new(
+            self.types
+                .iter()
+                .copied()
+                .filter(|t| !leave_out(t))
+                .collect(),
+        )
+    }
+
     pub fn all(&self) -> &[&'static ResourceType] {
         &self.types
     }

@@ -175,6 +175,27 @@ pub fn cluster_roles() -> Vec<Value> {
             ],
         ),
         cluster_role(
+            "tokenhub:token-owner",
+            &[],
+            vec![
+                // Every user manages their own Tokens; the server limits each to their own.
+                rule(
+                    &[
+                        "create", "delete", "get", "list", "patch", "update", "watch",
+                    ],
+                    HUB_GROUPS,
+                    &["tokens"],
+                ),
+                // Users change their own password (the server checks whose it is).
+                rule(&["create"], &["tokenhub.io"], &["users/password"]),
+            ],
+        ),
+        cluster_role(
+            "tokenhub:login",
+            &[],
+            vec![rule(&["create"], &["tokenhub.io"], &["loginrequests"])],
+        ),
+        cluster_role(
             "system:basic-user",
             &[],
             vec![

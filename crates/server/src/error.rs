@@ -71,6 +71,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("Unauthorized")]
     Unauthorized,
+    /// 401 with a reason the caller may know (a failed login).
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
     /// A forbidden action on a known object, with its details.
@@ -85,7 +88,7 @@ pub enum ApiError {
     #[error("Request entity too large: limit is {limit}")]
     RequestEntityTooLarge { limit: usize },
     #[error("Too many requests, please try again later.")]
-    TooManyRequests,
+    TooManyRequests { retry_after_seconds: u32 },
     /// 410: a resourceVersion or continue token older than the server keeps.
     #[error("{0}")]
     Expired(String),
@@ -138,13 +141,13 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ForbiddenOn { .. } => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RequestEntityTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Expired(_) => StatusCode::GONE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -157,13 +160,13 @@ impl ApiError {
             ApiError::Conflict { .. } => "Conflict",
             ApiError::Invalid { .. } | ApiError::Unprocessable(_) => "Invalid",
             ApiError::BadRequest(_) => "BadRequest",
-            ApiError::Unauthorized => "Unauthorized",
+            ApiError::Unauthorized | ApiError::Unauthenticated(_) => "Unauthorized",
             ApiError::Forbidden(_) | ApiError::ForbiddenOn { .. } => "Forbidden",
             ApiError::MethodNotAllowed => "MethodNotAllowed",
             ApiError::NotAcceptable(_) => "NotAcceptable",
             ApiError::UnsupportedMediaType(_) => "UnsupportedMediaType",
             ApiError::RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
-            ApiError::TooManyRequests => "TooManyRequests",
+            ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::Expired(_) => "Expired",
             ApiError::Internal(_) => "InternalError",
         }
@@ -204,8 +207,10 @@ impl ApiError {
                 }],
                 ..Default::default()
             }),
-            ApiError::TooManyRequests => status.with_details(StatusDetails {
-                retry_after_seconds: Some(1),
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => status.with_details(StatusDetails {
+                retry_after_seconds: Some(*retry_after_seconds),
                 ..Default::default()
             }),
             ApiError::Internal(_) => {
@@ -249,14 +254,16 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/json"),
         );
         match self {
-            ApiError::Unauthorized => {
+            ApiError::Unauthorized | ApiError::Unauthenticated(_) => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"tokenhub\""),
                 );
             }
-            ApiError::TooManyRequests => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
             }
             _ => {}
         }
@@ -364,7 +371,13 @@ mod tests {
                 415,
                 "UnsupportedMediaType",
             ),
-            (ApiError::TooManyRequests, 429, "TooManyRequests"),
+            (
+                ApiError::TooManyRequests {
+                    retry_after_seconds: 1,
+                },
+                429,
+                "TooManyRequests",
+            ),
             (
                 ApiError::Internal("db path /secret".into()),
                 500,

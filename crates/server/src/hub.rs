@@ -14,24 +14,26 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use jiff::SignedDuration;
-use tokenhub_api::kinds::rbac_v1::CLUSTER_ROLES;
+use tokenhub_core::login_limits::{Limit, LoginLimiter};
 use tokenhub_core::serviceaccount::{JWKS_PATH, SigningAlgorithm, TokenRequestPolicy};
 use tokio::sync::mpsc;
 
-use crate::authn::{AuthenticatorChain, BootstrapToken, ServiceAccountTokens};
+use crate::admission::{EscalationCheck, SettingsCheck, TokenUpdates};
+use crate::authn::last_used::LastUsed;
+use crate::authn::{AuthenticatorChain, PersonalTokens, ServiceAccountTokens};
 use crate::authz::Authorizer;
 use crate::bootstrap::files::ensure_private_dir;
 use crate::bootstrap::tls::{self, ProvidedCertificate};
 use crate::bootstrap::{
-    AdminCredential, BootstrapError, ensure_hub_objects, public_kubeconfig, reconcile_presets,
-    signing_keys,
+    BootstrapError, admin_token, ensure_admin_user, ensure_hub_objects, ensure_settings,
+    held_admin_token, public_kubeconfig, reconcile_presets, signing_keys, write_admin_kubeconfig,
 };
-use crate::caches::{AggregatedRules, Caches};
+use crate::caches::Caches;
 use crate::docs::{ApiDocs, OidcDocs};
 use crate::error::ApiError;
-use crate::escalation::EscalationCheck;
-use crate::http::router;
-use crate::objects::{Objects, WriteOptions};
+use crate::housekeeping::{do_chores, purge_expired_tokens};
+use crate::http::{is_token_kind, router};
+use crate::objects::{Admissions, Objects};
 use crate::state::{Hub, Limits, ServiceAccountIssuer};
 
 /// Everything `tokenhub serve` can be told.
@@ -45,6 +47,10 @@ pub struct ServeOptions {
     /// How long the change feed reaches back (for watches and continued lists).
     pub event_retention: Duration,
     pub service_accounts: ServiceAccountOptions,
+    /// How often expired Tokens are deleted.
+    pub token_purge_interval: Duration,
+    /// How often the times Tokens were last used are written.
+    pub last_used_flush: Duration,
 }
 
 /// How ServiceAccount tokens are issued.
@@ -80,6 +86,8 @@ impl ServeOptions {
             limits: Limits::default(),
             event_retention: Duration::from_secs(5 * 60),
             service_accounts: ServiceAccountOptions::default(),
+            token_purge_interval: Duration::from_secs(60 * 60),
+            last_used_flush: Duration::from_secs(15),
         }
     }
 }
@@ -183,23 +191,29 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
     let (caches, follow_from) = Caches::load(store.as_ref())
         .await
         .map_err(|e| StartError::Store(e.to_string()))?;
-    let (aggregations, aggregated) = mpsc::unbounded_channel();
-    let follower = caches.follow(Arc::clone(&store), follow_from, aggregations);
+    let (chores, chores_to_do) = mpsc::unbounded_channel();
+    let follower = caches.follow(Arc::clone(&store), follow_from, chores);
     let authorizer = Arc::new(Authorizer::new(Arc::clone(&caches)));
-    let escalation = Arc::new(EscalationCheck::new(
-        Arc::clone(&authorizer),
-        Arc::clone(&caches),
-    ));
+    let admissions = Admissions(vec![
+        Arc::new(EscalationCheck::new(
+            Arc::clone(&authorizer),
+            Arc::clone(&caches),
+        )),
+        Arc::new(TokenUpdates::new(
+            Arc::clone(&authorizer),
+            Arc::clone(&caches),
+            Arc::clone(&clock),
+        )),
+        Arc::new(SettingsCheck::new(Arc::clone(&caches))),
+    ]);
     let objects = Objects::new(
         Arc::clone(&store),
         Arc::clone(&clock),
-        escalation,
+        Arc::new(admissions),
         Some(Arc::clone(&caches)),
     );
-    let aggregator = tokio::spawn(store_aggregated_rules(objects.clone(), aggregated));
+    let housekeeping = tokio::spawn(do_chores(objects.clone(), chores_to_do));
 
-    let admin = AdminCredential::load_or_create(&dir)?;
-    admin.write_kubeconfig(&dir, &url, &material.ca_pem)?;
     let bootstrap_failed =
         |e: ApiError| BootstrapError::Other(format!("cannot create the hub's own objects: {e}"));
     ensure_hub_objects(&objects, &public_kubeconfig(&url, &material.ca_pem))
@@ -208,6 +222,7 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
     reconcile_presets(&objects)
         .await
         .map_err(bootstrap_failed)?;
+    ensure_settings(&objects).await.map_err(bootstrap_failed)?;
 
     let sa = &options.service_accounts;
     let keys = Arc::new(signing_keys::load_or_create(
@@ -226,8 +241,13 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
             ..TokenRequestPolicy::default()
         },
     };
+    let last_used = Arc::new(LastUsed::default());
     let authenticators = AuthenticatorChain::new(vec![
-        Arc::new(BootstrapToken::new(admin.hash)),
+        Arc::new(PersonalTokens::new(
+            Arc::clone(&caches),
+            Arc::clone(&clock),
+            Arc::clone(&last_used),
+        )),
         Arc::new(ServiceAccountTokens::new(
             keys,
             issuer.issuer.clone(),
@@ -238,20 +258,30 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
     ]);
 
     let registry = registry();
-    let oidc = OidcDocs::render(&issuer.issuer, &format!("{url}{JWKS_PATH}"), &issuer.keys);
-    let docs = ApiDocs::render(&registry, address.to_string(), oidc);
+    let render = |registry: &tokenhub_api::registry::Registry| {
+        let oidc = OidcDocs::render(&issuer.issuer, &format!("{url}{JWKS_PATH}"), &issuer.keys);
+        ApiDocs::render(registry, address.to_string(), oidc)
+    };
+    let docs = render(&registry);
+    let docs_without_tokens = render(&registry.without(is_token_kind));
     let hub = Arc::new(Hub {
         registry,
-        objects,
+        objects: objects.clone(),
         clock: Arc::clone(&clock),
         authenticators,
         authorizer,
-        caches,
+        caches: Arc::clone(&caches),
         issuer,
         docs,
+        docs_without_tokens,
+        login_limiter: LoginLimiter::new(Limit::DEFAULT_PER_USER, Limit::DEFAULT_PER_ADDRESS),
         in_flight: Semaphore::new(options.limits.max_in_flight),
         limits: options.limits.clone(),
     });
+
+    ensure_admin_user(&hub, &dir).await?;
+    let admin_token = admin_token(&hub, held_admin_token(&dir)?).await?;
+    write_admin_kubeconfig(&dir, &url, &material.ca_pem, &admin_token)?;
 
     let handle = Handle::new();
     let server = axum_server::tls_rustls::from_tcp_rustls(listener, tls_config)
@@ -265,54 +295,27 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         retention: options.event_retention,
     };
     let compaction = tokio::spawn(compact_periodically(compactor.clone()));
-    let background = vec![compaction, follower, aggregator];
+    let last_used_writer =
+        tokio::spawn(last_used.write_behind(objects.clone(), options.last_used_flush));
+    let purge = tokio::spawn(purge_expired_tokens(
+        objects,
+        caches,
+        Arc::clone(&compactor.clock),
+        options.token_purge_interval,
+    ));
+    let background = vec![compaction, follower, housekeeping, last_used_writer, purge];
     tracing::info!(%address, url = %url, data_dir = %dir.display(), "tokenhub is serving");
     Ok(RunningHub {
         address,
         server_url: url,
         data_dir: dir,
         ca_pem: material.ca_pem,
-        admin_token: admin.token,
+        admin_token,
         compactor,
         handle,
         server,
         background,
     })
-}
-
-/// Stores the rules the aggregation rules of ClusterRoles call for, as they change.
-async fn store_aggregated_rules(
-    objects: Objects,
-    mut aggregated: mpsc::UnboundedReceiver<AggregatedRules>,
-) {
-    while let Some(AggregatedRules {
-        cluster_role,
-        rules,
-    }) = aggregated.recv().await
-    {
-        let Ok(mut role) = objects.get(&CLUSTER_ROLES, "", &cluster_role).await else {
-            continue;
-        };
-        if let Some(map) = role.as_object_mut() {
-            map.insert(
-                "rules".into(),
-                serde_json::to_value(&rules).unwrap_or_default(),
-            );
-        }
-        // A conflict means the role changed again; that change brings its own aggregation.
-        if let Err(e) = objects
-            .update(
-                &CLUSTER_ROLES,
-                "",
-                &cluster_role,
-                role,
-                &WriteOptions::default(),
-            )
-            .await
-        {
-            tracing::debug!(error = %e, %cluster_role, "aggregated rules not stored");
-        }
-    }
 }
 
 /// Trims the change feed to the retention window: watches and continued lists that reach back

@@ -1,16 +1,18 @@
 //! The tokenhub server: Kubernetes API machinery over HTTPS, on the Store.
 
+pub mod admission;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;
 pub mod caches;
 pub mod docs;
 pub mod error;
-pub mod escalation;
+pub mod housekeeping;
 pub mod http;
 pub mod hub;
 pub mod objects;
 pub mod state;
+pub mod tokens;
 
 pub use hub::{Compactor, RunningHub, ServeOptions, ServiceAccountOptions, StartError, start};
 pub use state::Limits;

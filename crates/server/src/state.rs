@@ -7,7 +7,9 @@ use tokenhub_api::registry::Registry;
 use tokenhub_core::clock::Clock;
 use tokio::sync::Semaphore;
 
+use tokenhub_core::login_limits::LoginLimiter;
 use tokenhub_core::serviceaccount::{KeySet, TokenRequestPolicy};
+use tokenhub_core::settings::EXT_TOKENS_FEATURE;
 
 use crate::authn::AuthenticatorChain;
 use crate::authz::Authorizer;
@@ -39,6 +41,17 @@ impl Default for Limits {
     }
 }
 
+impl Hub {
+    /// The documents of the API as it is now (features can take kinds away without a restart).
+    pub fn docs(&self) -> &ApiDocs {
+        if self.caches.feature_enabled(EXT_TOKENS_FEATURE) {
+            &self.docs
+        } else {
+            &self.docs_without_tokens
+        }
+    }
+}
+
 /// What the hub needs to issue ServiceAccount tokens.
 #[derive(Debug)]
 pub struct ServiceAccountIssuer {
@@ -59,7 +72,10 @@ pub struct Hub {
     pub authorizer: Arc<Authorizer>,
     pub caches: Arc<Caches>,
     pub issuer: ServiceAccountIssuer,
+    pub login_limiter: LoginLimiter,
+    /// Discovery and OpenAPI with every kind, and without the Token API (ext-tokens off).
     pub docs: ApiDocs,
+    pub docs_without_tokens: ApiDocs,
     pub limits: Limits,
     pub in_flight: Semaphore,
 }

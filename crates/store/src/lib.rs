@@ -75,6 +75,9 @@ pub enum Write {
         key: ObjectKey,
         precondition: Precondition,
     },
+    /// Deletes the object if it is there (a dependent that goes with its owner); reports
+    /// `Deleted` only when it was.
+    DeleteIfExists { key: ObjectKey },
     /// Deletes every object of every resource stored in `namespace` (a namespace's contents);
     /// never fails for lack of objects. An empty `namespace` (where cluster-scoped objects
     /// live) is refused with `Backend`: no caller means to wipe every cluster-scoped object.

@@ -24,5 +24,11 @@ pub fn registry() -> Registry {
         &authorization_v1::SELF_SUBJECT_RULES_REVIEWS,
         &authorization_v1::SUBJECT_ACCESS_REVIEWS,
         &authorization_v1::LOCAL_SUBJECT_ACCESS_REVIEWS,
+        &tokenhub_v1::USERS,
+        &tokenhub_v1::TOKENS,
+        &tokenhub_v1::LOGIN_REQUESTS,
+        &tokenhub_v1::SETTINGS,
+        &tokenhub_v1::FEATURES,
+        &tokenhub_v1::RANCHER_TOKENS,
     ])
 }

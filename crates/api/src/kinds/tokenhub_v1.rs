@@ -496,3 +496,10 @@ fn feature_schema() -> &'static Schema {
     });
     &S
 }
+
+/// Storage keys of records the hub keeps next to its kinds and never serves: the hash of each
+/// Token's secret (named as the Token) and each User's password hash (named as the User).
+/// Being no registry entry, no request can reach them, so no read, list or watch of a Token or
+/// a User can carry a secret.
+pub const TOKEN_SECRETS_KEY: &str = "tokenhub.io/tokensecrets";
+pub const PASSWORDS_KEY: &str = "tokenhub.io/passwords";

@@ -2,10 +2,13 @@
 //! Adding a kind is one registry entry (in the api crate) plus, when it has rules, one file here.
 
 mod config_map;
+pub mod hub;
 mod namespace;
 
 use serde_json::Value;
 use tokenhub_api::registry::ResourceType;
+
+use tokenhub_api::kinds::tokenhub_v1::{GROUP as HUB_GROUP, RANCHER_GROUP};
 
 use crate::rbac;
 use crate::validation::FieldError;
@@ -44,6 +47,10 @@ pub fn rules_for(t: &ResourceType) -> &'static dyn KindRules {
         (rbac::GROUP_NAME, "ClusterRole") => &rbac::ClusterRoleRules,
         (rbac::GROUP_NAME, "RoleBinding") => &rbac::ROLE_BINDING_RULES,
         (rbac::GROUP_NAME, "ClusterRoleBinding") => &rbac::CLUSTER_ROLE_BINDING_RULES,
+        (HUB_GROUP, "User") => &hub::UserRules,
+        (HUB_GROUP | RANCHER_GROUP, "Token") => &hub::TokenRules,
+        (HUB_GROUP, "Setting") => &hub::SettingRules,
+        (HUB_GROUP, "Feature") => &hub::FeatureRules,
         _ => &NoRules,
     }
 }

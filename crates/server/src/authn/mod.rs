@@ -2,8 +2,9 @@
 //! without a token are anonymous and go on to authorization, which refuses them with 401
 //! unless anonymous access is bound.
 
-mod bootstrap;
 mod impersonation;
+pub mod last_used;
+mod personal_token;
 mod service_account;
 
 use std::sync::Arc;
@@ -14,8 +15,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokenhub_core::identity::UserInfo;
 
-pub use bootstrap::{BOOTSTRAP_ADMIN, BootstrapToken};
 pub use impersonation::impersonate;
+pub use personal_token::{PersonalTokens, TOKEN_NAME_EXTRA};
 pub use service_account::ServiceAccountTokens;
 
 use crate::error::ApiError;

@@ -57,33 +57,33 @@ fn wants_aggregated(headers: &HeaderMap) -> bool {
 
 pub async fn core_discovery(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response {
     if wants_aggregated(&headers) {
-        json_document(&hub.docs.aggregated_core, AGGREGATED_CONTENT_TYPE)
+        json_document(&hub.docs().aggregated_core, AGGREGATED_CONTENT_TYPE)
     } else {
-        json_document(&hub.docs.legacy_core, "application/json")
+        json_document(&hub.docs().legacy_core, "application/json")
     }
 }
 
 pub async fn group_discovery(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response {
     if wants_aggregated(&headers) {
-        json_document(&hub.docs.aggregated_groups, AGGREGATED_CONTENT_TYPE)
+        json_document(&hub.docs().aggregated_groups, AGGREGATED_CONTENT_TYPE)
     } else {
-        json_document(&hub.docs.legacy_groups, "application/json")
+        json_document(&hub.docs().legacy_groups, "application/json")
     }
 }
 
 pub async fn resource_list(State(hub): State<Arc<Hub>>, uri: axum::http::Uri) -> Response {
-    match hub.docs.resource_lists.get(uri.path()) {
+    match hub.docs().resource_lists.get(uri.path()) {
         Some(doc) => json_document(doc, "application/json"),
         None => ApiError::NoRoute.into_response(),
     }
 }
 
 pub async fn openapi_root(State(hub): State<Arc<Hub>>) -> Response {
-    json_document(&hub.docs.openapi_root, "application/json")
+    json_document(&hub.docs().openapi_root, "application/json")
 }
 
 pub async fn openapi_document(State(hub): State<Arc<Hub>>, Path(path): Path<String>) -> Response {
-    match hub.docs.openapi.get(&path) {
+    match hub.docs().openapi.get(&path) {
         Some(doc) => {
             let mut response = json_document(doc, "application/json");
             // The URL carries the content hash, so the document under it never changes.
@@ -100,14 +100,14 @@ pub async fn openapi_document(State(hub): State<Arc<Hub>>, Path(path): Path<Stri
 /// The issuer's OIDC discovery document, so others can verify ServiceAccount tokens.
 pub async fn openid_configuration(State(hub): State<Arc<Hub>>) -> Response {
     cacheable(json_document(
-        &hub.docs.oidc.configuration,
+        &hub.docs().oidc.configuration,
         "application/json",
     ))
 }
 
 pub async fn jwks(State(hub): State<Arc<Hub>>) -> Response {
     cacheable(json_document(
-        &hub.docs.oidc.jwks,
+        &hub.docs().oidc.jwks,
         "application/jwk-set+json",
     ))
 }

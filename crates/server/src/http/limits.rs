@@ -30,6 +30,9 @@ pub async fn in_flight(State(hub): State<Arc<Hub>>, request: Request, next: Next
     }
     match hub.in_flight.try_acquire() {
         Ok(_permit) => next.run(request).await,
-        Err(_) => ApiError::TooManyRequests.into_response(),
+        Err(_) => ApiError::TooManyRequests {
+            retry_after_seconds: 1,
+        }
+        .into_response(),
     }
 }

@@ -3,7 +3,9 @@
 mod body;
 mod documents;
 mod limits;
+mod login;
 pub mod negotiate;
+mod passwords;
 mod resources;
 mod respond;
 mod reviews;
@@ -18,6 +20,7 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 
+pub use resources::is_token_kind;
 use tokenhub_core::serviceaccount::{JWKS_PATH, OPENID_CONFIG_PATH};
 
 use crate::state::Hub;

@@ -6,25 +6,31 @@ use std::time::Duration;
 
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use tokenhub_api::kinds::tokenhub_v1::{TOKEN_USER_LABEL, TOKENS};
 use tokenhub_api::registry::{ResourceType, Storage};
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_api::table::IncludeObject;
 use tokenhub_core::identity::UserInfo;
 use tokenhub_core::patch::PatchType;
+use tokenhub_core::rbac::RequestAttributes;
 use tokenhub_core::request_info::RequestInfo;
+use tokenhub_core::settings::EXT_TOKENS_FEATURE;
+use tokenhub_core::tokens::{TokenOwner, owner_of, owner_of_new_token};
 
 use super::negotiate::{Answer, answer_for, decode_body};
-use super::watch::WatchResponse;
+use super::watch::{Presenter, WatchResponse};
 use super::{body, respond, special, watch};
 use crate::error::ApiError;
 use crate::objects::{
     DeleteOptions, FieldValidation, ListOptions, Requester, WatchOptions, WriteOptions,
 };
+use crate::objects::{decode_object, target};
 use crate::state::Hub;
+use crate::tokens::{self, request_token};
 
 /// The query string as ordered pairs (a parameter may repeat, like `dryRun`).
 struct Params(Vec<(String, String)>);
@@ -111,11 +117,66 @@ pub struct Call {
     pub user: UserInfo,
     params: Params,
     pub headers: HeaderMap,
+    /// The client's address, when the connection tells it.
+    pub client: Option<std::net::SocketAddr>,
     /// What the client accepts back, checked before anything is done.
     answer: Answer,
 }
 
+/// Whether `t` is the personal Token kind (under either of its groups).
+pub fn is_token_kind(t: &ResourceType) -> bool {
+    t.storage_key() == TOKENS.storage_key()
+}
+
 impl Call {
+    /// For Tokens: the owner a caller is limited to, unless RBAC allows the verb on every
+    /// resource of the group (as cluster-admin and hub-admin are; hub-guest for reads).
+    fn owner_scope(&self) -> Option<String> {
+        if !is_token_kind(self.t) {
+            return None;
+        }
+        let every = RequestAttributes::resource(&self.info.verb, self.t.group, "*");
+        (!self.hub.authorizer.allows(&self.user, &every)).then(|| self.user.username.clone())
+    }
+
+    /// The list options, with the caller's owner ANDed in when they are limited to their own.
+    fn scoped_list_options(&self) -> Result<ListOptions, ApiError> {
+        let mut options = self.params.list_options()?;
+        if let Some(owner) = self.owner_scope() {
+            options.label_selector = Some(and_owner(options.label_selector.as_deref(), &owner));
+        }
+        Ok(options)
+    }
+
+    /// 404 when the caller is limited to their own objects and this one is someone else's
+    /// (or missing): another user's Token does not exist for them.
+    async fn require_owned(&self, namespace: &str) -> Result<(), ApiError> {
+        let Some(owner) = self.owner_scope() else {
+            return Ok(());
+        };
+        let object = self
+            .hub
+            .objects
+            .get(self.t, namespace, &self.info.name)
+            .await?;
+        if owner_of(&object) == Some(owner.as_str()) {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound(target(self.t, &self.info.name)))
+        }
+    }
+
+    /// How a stored object is shown to this caller.
+    fn presenter(&self) -> Presenter {
+        let current = request_token(&self.user).map(str::to_string);
+        let (t, clock) = (self.t, Arc::clone(&self.hub.clock));
+        Arc::new(move |object: &mut serde_json::Value| {
+            if is_token_kind(t) {
+                tokens::present(t, object, clock.now(), current.as_deref());
+            }
+        })
+    }
+
     pub fn write_options(&self) -> Result<WriteOptions, ApiError> {
         self.params.write_options(&self.user)
     }
@@ -145,11 +206,13 @@ pub async fn handle(
     State(hub): State<Arc<Hub>>,
     Extension(info): Extension<RequestInfo>,
     Extension(user): Extension<UserInfo>,
+    connection: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match dispatch(hub, info, user, uri, headers, body).await {
+    let client = connection.map(|Extension(ConnectInfo(address))| address);
+    match dispatch(hub, info, user, client, uri, headers, body).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
@@ -159,6 +222,7 @@ async fn dispatch(
     hub: Arc<Hub>,
     info: RequestInfo,
     user: UserInfo,
+    client: Option<std::net::SocketAddr>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
@@ -178,6 +242,10 @@ async fn dispatch(
     if !t.is_namespaced() && namespaced_path {
         return Err(ApiError::NoRoute);
     }
+    if is_token_kind(t) && !hub.caches.feature_enabled(EXT_TOKENS_FEATURE) {
+        // The ext-tokens feature is off: the Token API is gone (tokens still authenticate).
+        return Err(ApiError::NoRoute);
+    }
     let answer = answer_for(&headers)?;
     let call = Call {
         hub,
@@ -186,6 +254,7 @@ async fn dispatch(
         user,
         params,
         headers,
+        client,
         answer,
     };
     if !call.info.subresource.is_empty() || t.storage == Storage::Virtual {
@@ -221,11 +290,14 @@ fn path_takes_verb(t: &ResourceType, info: &RequestInfo) -> bool {
 
 async fn get(call: Call) -> Result<Response, ApiError> {
     let include = call.params.include_object()?;
-    let object = call
+    let namespace = call.object_namespace()?;
+    call.require_owned(namespace).await?;
+    let mut object = call
         .hub
         .objects
-        .get(call.t, call.object_namespace()?, &call.info.name)
+        .get(call.t, namespace, &call.info.name)
         .await?;
+    call.presenter()(&mut object);
     Ok(respond::object(
         call.t,
         &object,
@@ -237,12 +309,14 @@ async fn get(call: Call) -> Result<Response, ApiError> {
 
 async fn list(call: Call) -> Result<Response, ApiError> {
     let include = call.params.include_object()?;
-    let options = call.params.list_options()?;
-    let list = call
+    let options = call.scoped_list_options()?;
+    let mut list = call
         .hub
         .objects
         .list(call.t, call.namespace(), &options)
         .await?;
+    let present = call.presenter();
+    list.items.iter_mut().for_each(|item| present(item));
     Ok(respond::list(
         call.t,
         &list,
@@ -268,9 +342,13 @@ async fn watch(call: Call) -> Result<Response, ApiError> {
             format!("{field_selector},{by_name}")
         };
     }
+    let mut label_selector = call.params.get("labelSelector").map(str::to_string);
+    if let Some(owner) = call.owner_scope() {
+        label_selector = Some(and_owner(label_selector.as_deref(), &owner));
+    }
     let options = WatchOptions {
         resource_version: call.params.get("resourceVersion").map(str::to_string),
-        label_selector: call.params.get("labelSelector").map(str::to_string),
+        label_selector,
         field_selector: Some(field_selector),
     };
     let timeout = call
@@ -287,11 +365,15 @@ async fn watch(call: Call) -> Result<Response, ApiError> {
         include,
         bookmarks: call.params.flag("allowWatchBookmarks"),
         timeout,
+        present: call.presenter(),
     };
     Ok(watch::stream(Arc::clone(&call.hub), call.t, started, how))
 }
 
 async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
+    if is_token_kind(call.t) {
+        return create_token(call, body).await;
+    }
     let namespace = call.object_namespace()?.to_string();
     let object = call.json_body(body).await?;
     let options = call.write_options()?;
@@ -309,13 +391,15 @@ async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
 
 async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
     let namespace = call.object_namespace()?.to_string();
+    call.require_owned(&namespace).await?;
     let object = call.json_body(body).await?;
     let options = call.write_options()?;
-    let written = call
+    let mut written = call
         .hub
         .objects
         .update(call.t, &namespace, &call.info.name, object, &options)
         .await?;
+    call.presenter()(&mut written.object);
     Ok(respond::json_with_warnings(
         StatusCode::OK,
         &written.object,
@@ -323,8 +407,44 @@ async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
     ))
 }
 
+/// A Token is created for its caller, who must be a user of the hub; its secret is shown once.
+async fn create_token(call: Call, body: Body) -> Result<Response, ApiError> {
+    let user = &call.user;
+    if call.hub.caches.user(&user.username).is_none() {
+        return Err(ApiError::Forbidden(format!(
+            "{} is forbidden: {} is not a tokenhub user",
+            call.t.qualified_plural(),
+            user.username
+        )));
+    }
+    let options = call.write_options()?;
+    let (token, warnings) = decode_object(
+        call.t,
+        call.json_body(body).await?,
+        options.field_validation,
+    )?;
+    if let TokenOwner::OtherUser(other) = owner_of_new_token(&token, &user.username) {
+        return Err(ApiError::Forbidden(format!(
+            "{} is forbidden: {} may not create tokens for {other:?}",
+            call.t.qualified_plural(),
+            user.username
+        )));
+    }
+    let minted = tokens::mint(&call.hub, &user.username, token, false, &options).await?;
+    let mut object = tokens::created_response(call.t, &minted, call.hub.clock.now());
+    if options.dry_run {
+        call.presenter()(&mut object);
+    }
+    Ok(respond::json_with_warnings(
+        StatusCode::CREATED,
+        &object,
+        &warnings,
+    ))
+}
+
 async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
     let namespace = call.object_namespace()?.to_string();
+    call.require_owned(&namespace).await?;
     let content_type = call
         .headers
         .get(header::CONTENT_TYPE)
@@ -338,7 +458,7 @@ async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
     })?;
     let bytes = body::read(body, call.hub.limits.max_body_bytes).await?;
     let options = call.write_options()?;
-    let written = call
+    let mut written = call
         .hub
         .objects
         .patch(
@@ -350,6 +470,7 @@ async fn patch(call: Call, body: Body) -> Result<Response, ApiError> {
             &options,
         )
         .await?;
+    call.presenter()(&mut written.object);
     Ok(respond::json_with_warnings(
         StatusCode::OK,
         &written.object,
@@ -380,6 +501,7 @@ async fn delete_options(call: &Call, body: Body) -> Result<DeleteOptions, ApiErr
 
 async fn delete(call: Call, body: Body) -> Result<Response, ApiError> {
     let namespace = call.object_namespace()?.to_string();
+    call.require_owned(&namespace).await?;
     let options = delete_options(&call, body).await?;
     let object = call
         .hub
@@ -405,12 +527,14 @@ async fn delete(call: Call, body: Body) -> Result<Response, ApiError> {
 
 async fn delete_collection(call: Call, body: Body) -> Result<Response, ApiError> {
     let options = delete_options(&call, body).await?;
-    let list_options = call.params.list_options()?;
-    let deleted = call
+    let list_options = call.scoped_list_options()?;
+    let mut deleted = call
         .hub
         .objects
         .delete_collection(call.t, call.namespace(), &list_options, &options)
         .await?;
+    let present = call.presenter();
+    deleted.items.iter_mut().for_each(|item| present(item));
     Ok(respond::json(
         StatusCode::OK,
         &json!({
@@ -420,4 +544,13 @@ async fn delete_collection(call: Call, body: Body) -> Result<Response, ApiError>
             "items": deleted.items,
         }),
     ))
+}
+
+/// `selector` ANDed with the Token owner label.
+fn and_owner(selector: Option<&str>, owner: &str) -> String {
+    let owned = format!("{TOKEN_USER_LABEL}={owner}");
+    match selector.filter(|s| !s.trim().is_empty()) {
+        Some(selector) => format!("{selector},{owned}"),
+        None => owned,
+    }
 }

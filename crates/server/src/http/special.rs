@@ -8,10 +8,10 @@ use tokenhub_api::kinds::authorization_v1::{
     LOCAL_SUBJECT_ACCESS_REVIEWS, SELF_SUBJECT_ACCESS_REVIEWS, SELF_SUBJECT_RULES_REVIEWS,
     SUBJECT_ACCESS_REVIEWS,
 };
-use tokenhub_api::kinds::core_v1::SERVICE_ACCOUNTS;
+use tokenhub_api::kinds::tokenhub_v1::LOGIN_REQUESTS;
 
 use super::resources::Call;
-use super::{reviews, token_request};
+use super::{login, passwords, reviews, token_request};
 use crate::error::ApiError;
 
 pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
@@ -20,11 +20,9 @@ pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
     }
     let t = call.t;
     if !call.info.subresource.is_empty() {
-        return match (
-            t.storage_key() == SERVICE_ACCOUNTS.storage_key(),
-            call.info.subresource.as_str(),
-        ) {
-            (true, "token") => token_request::create(call, body).await,
+        return match (t.storage_key().as_str(), call.info.subresource.as_str()) {
+            ("serviceaccounts", "token") => token_request::create(call, body).await,
+            ("tokenhub.io/users", "password") => passwords::set(call, body).await,
             _ => Err(ApiError::NoRoute),
         };
     }
@@ -43,6 +41,8 @@ pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
         reviews::self_subject(call, body).await
     } else if std::ptr::eq(t, &TOKEN_REVIEWS) {
         reviews::token(call, body).await
+    } else if std::ptr::eq(t, &LOGIN_REQUESTS) {
+        login::create(call, body).await
     } else {
         Err(ApiError::NoRoute)
     }

@@ -19,11 +19,15 @@ use super::table;
 use crate::objects::{Watch, WatchEvent, WatchEventType, WatchStream};
 use crate::state::Hub;
 
+/// How a stored object is shown to the caller (computed fields, the group asked through).
+pub type Presenter = Arc<dyn Fn(&mut Value) + Send + Sync>;
+
 pub struct WatchResponse {
     pub answer: Answer,
     pub include: IncludeObject,
     pub bookmarks: bool,
     pub timeout: Duration,
+    pub present: Presenter,
 }
 
 /// Where a watch response is: the events still to come, the next bookmark, the deadline.
@@ -101,7 +105,13 @@ pub fn stream(
 
     let mut first_table = true;
     let clock = Arc::clone(&hub.clock);
-    let encoded = timed.map(move |event| {
+    let encoded = timed.map(move |mut event| {
+        if matches!(
+            event.event_type,
+            WatchEventType::Added | WatchEventType::Modified | WatchEventType::Deleted
+        ) {
+            (how.present)(&mut event.object);
+        }
         let object = match (how.answer, event.event_type) {
             (Answer::Table, WatchEventType::Error) => event.object,
             (Answer::Table, WatchEventType::Bookmark) => {

@@ -7,7 +7,7 @@ use tokenhub_api::registry::ResourceType;
 use tokenhub_core::kinds::rules_for;
 use tokenhub_core::names::with_random_suffix;
 use tokenhub_core::validation::validate_object_meta;
-use tokenhub_store::{StoreError, StoreExt};
+use tokenhub_store::{StoreError, Write};
 
 use super::decode::decode_object;
 use super::{Objects, WriteOptions, Written, invalid_if_any, object_key, target};
@@ -24,6 +24,19 @@ impl Objects {
         namespace: &str,
         body: Value,
         options: &WriteOptions,
+    ) -> Result<Written, ApiError> {
+        self.create_with(t, namespace, body, options, Vec::new())
+            .await
+    }
+
+    /// Creates an object together with `also`, in one transaction (records that go with it).
+    pub async fn create_with(
+        &self,
+        t: &ResourceType,
+        namespace: &str,
+        body: Value,
+        options: &WriteOptions,
+        also: Vec<Write>,
     ) -> Result<Written, ApiError> {
         let (mut object, warnings) = decode_object(t, body, options.field_validation)?;
         adopt_request_namespace(t, &mut object, namespace)?;
@@ -50,7 +63,7 @@ impl Objects {
             self.require_namespace(namespace).await?;
         }
         self.admission
-            .admit(&options.requester, t, namespace, None, &object)?;
+            .admit(&options.requester, t, namespace, None, &mut object)?;
         if options.dry_run {
             return Ok(Written { object, warnings });
         }
@@ -59,10 +72,18 @@ impl Objects {
         loop {
             let name = object.name().unwrap_or_default().to_string();
             let key = object_key(t, namespace, &name);
-            match self.store.create(key, object.clone()).await {
-                Ok(stored) => {
+            let mut batch = vec![Write::Create {
+                key,
+                object: object.clone(),
+            }];
+            batch.extend(also.iter().cloned());
+            match self.store.apply(batch).await {
+                Ok(written) => {
+                    let Some(created) = written.into_iter().next() else {
+                        return Err(ApiError::internal("a create reported no result"));
+                    };
                     return Ok(Written {
-                        object: self.settled(stored.object).await,
+                        object: self.settled(created.into_stored().object).await,
                         warnings,
                     });
                 }

@@ -23,8 +23,9 @@ use tokenhub_store::{ObjectKey, Store};
 use crate::caches::Caches;
 use crate::error::{ApiError, Cause, Target};
 
-pub use admission::{Admission, AdmitAll, Requester};
+pub use admission::{Admission, Admissions, AdmitAll, Requester};
 pub use create::adopt_request_namespace;
+pub use create::rfc3339;
 pub use decode::{FieldValidation, decode_object};
 pub use delete::DeleteOptions;
 pub use list::{ListOptions, ObjectList};

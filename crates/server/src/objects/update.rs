@@ -136,7 +136,7 @@ impl Objects {
             return Ok(new);
         }
         self.admission
-            .admit(&options.requester, t, namespace, Some(old), &new)?;
+            .admit(&options.requester, t, namespace, Some(old), &mut new)?;
         if options.dry_run {
             return Ok(new);
         }

@@ -62,6 +62,7 @@ async fn apply_in(
                 precondition,
             } => writer.update(key, object, &precondition).await?,
             Write::Delete { key, precondition } => writer.delete(key, &precondition).await?,
+            Write::DeleteIfExists { key } => writer.delete_if_exists(key).await?,
             Write::DeleteNamespaceContents { namespace } => {
                 writer.delete_namespace_contents(&namespace).await?
             }
@@ -154,6 +155,13 @@ impl BatchWriter<'_> {
     async fn delete(&mut self, key: ObjectKey, precondition: &Precondition) -> Result<()> {
         let current = self.load_existing(&key, precondition).await?;
         self.remove(key, current).await
+    }
+
+    async fn delete_if_exists(&mut self, key: ObjectKey) -> Result<()> {
+        match self.load(&key).await? {
+            Some(current) => self.remove(key, current).await,
+            None => Ok(()),
+        }
     }
 
     async fn delete_namespace_contents(&mut self, namespace: &str) -> Result<()> {

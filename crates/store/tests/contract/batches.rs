@@ -10,7 +10,35 @@ contract_tests!(
     deleting_a_namespace_contents_removes_every_resource_in_it_only,
     deleting_the_contents_of_an_empty_namespace_is_no_error,
     deleting_the_contents_of_the_cluster_scope_is_refused,
+    delete_if_exists_removes_a_dependent_and_ignores_a_missing_one,
 );
+
+async fn delete_if_exists_removes_a_dependent_and_ignores_a_missing_one(h: &mut Harness) {
+    let owner = key("tokens", "", "t1");
+    let dependent = key("tokensecrets", "", "t1");
+    h.create(&owner, "o").await;
+    h.create(&dependent, "d").await;
+    let written = h
+        .store()
+        .apply(vec![
+            Write::Delete {
+                key: owner.clone(),
+                precondition: Precondition::default(),
+            },
+            Write::DeleteIfExists {
+                key: dependent.clone(),
+            },
+            Write::DeleteIfExists {
+                key: key("tokensecrets", "", "never-there"),
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 2, "a missing dependent reports nothing");
+    assert!(written.iter().all(|w| matches!(w, Written::Deleted(_))));
+    assert_eq!(h.store().get(&owner).await.unwrap(), None);
+    assert_eq!(h.store().get(&dependent).await.unwrap(), None);
+}
 
 async fn a_batch_applies_every_write_in_order(h: &mut Harness) {
     let existing = key("configmaps", "default", "existing");

@@ -462,9 +462,19 @@ async fn local_subject_access_reviews_ask_within_the_namespace_of_their_url() {
 async fn self_subject_reviews_say_who_the_caller_is() {
     let api = Api::start();
     let admin = whoami(&api).await;
+    assert_eq!(admin["username"], "admin");
+    assert!(
+        admin["uid"].as_str().is_some_and(|u| !u.is_empty()),
+        "{admin}"
+    );
     assert_eq!(
-        admin,
-        json!({"username": "admin", "groups": ["system:masters", "system:authenticated"]})
+        admin["groups"],
+        json!(["system:masters", "system:authenticated"])
+    );
+    let token_name = api.hub.admin_token.split('_').nth(1).unwrap_or_default();
+    assert_eq!(
+        admin["extra"],
+        json!({"tokenhub.io/token-name": [token_name]})
     );
 
     let account = api.service_account("default", "bot").await;

@@ -157,8 +157,9 @@ impl Admission for EscalationCheck {
         t: &ResourceType,
         namespace: &str,
         old: Option<&Value>,
-        new: &Value,
+        new: &mut Value,
     ) -> Result<(), ApiError> {
+        let new = &*new;
         let Requester::User(user) = requester else {
             return Ok(());
         };

@@ -1,7 +1,14 @@
 //! In-memory views the hub answers from without waiting on the database: the RBAC index, the
-//! ServiceAccounts (for token liveness) and the ClusterRoles that aggregate others. They load
-//! once at start and then follow the store's change feed; a write is answered only after these
-//! views have applied it, so a client always reads its own writes.
+//! ServiceAccounts (for token liveness), Users, personal Tokens and their secrets' hashes,
+//! Settings and Features, and the ClusterRoles that aggregate others. They load once at start
+//! and then follow the store's change feed; a write is answered only after these views have
+//! applied it, so a client always reads its own writes.
+//!
+//! Following the feed, the views also notice what must follow from a change (aggregated rules
+//! to recompute, a deleted Token's secret to forget, a deleted or disabled User's tokens to
+//! remove) and hand it to the housekeeping task as a [`Chore`].
+
+mod views;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -11,15 +18,20 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use tokenhub_api::kinds::core_v1::SERVICE_ACCOUNTS;
 use tokenhub_api::kinds::rbac_v1::{CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES};
+use tokenhub_api::kinds::tokenhub_v1::{FEATURES, SETTINGS, TOKEN_SECRETS_KEY, TOKENS, USERS};
 use tokenhub_api::meta::ObjectExt;
+use tokenhub_core::credentials::{SecretHash, hash_from_hex};
 use tokenhub_core::rbac::{
     AuthorizerIndex, PolicyRule, RoleRef, Subject, aggregate_rules, role_ref_of, rules_of,
     subjects_of,
 };
 use tokenhub_core::selector::LabelSelector;
+use tokenhub_core::settings::{SettingValues, feature_enabled};
 use tokenhub_store::{Event, EventType, ListQuery, Store, StoreError, WatchQuery};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
+
+pub use views::{TokenView, UserView};
 
 /// A ClusterRole as aggregation needs it.
 #[derive(Clone, Debug)]
@@ -30,19 +42,33 @@ struct ClusterRoleView {
     rules: Vec<PolicyRule>,
 }
 
-/// New rules for an aggregating ClusterRole, for the writer task to store.
-#[derive(Debug)]
-pub struct AggregatedRules {
-    pub cluster_role: String,
-    pub rules: Vec<PolicyRule>,
+/// Work a change calls for, done by the housekeeping task (with the hub's own authority).
+#[derive(Debug, PartialEq)]
+pub enum Chore {
+    /// Store these rules in an aggregating ClusterRole.
+    AggregateRules {
+        cluster_role: String,
+        rules: Vec<PolicyRule>,
+    },
+    /// A Token is gone: forget its secret's hash.
+    ForgetTokenSecret { token: String },
+    /// A User is gone: delete their tokens and password.
+    RemoveUserCredentials { user: String },
+    /// A User was disabled: delete their session tokens.
+    EndSessions { user: String },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Caches {
     rbac: RwLock<AuthorizerIndex>,
     cluster_roles: RwLock<HashMap<String, ClusterRoleView>>,
     /// (namespace, name) → uid of every ServiceAccount.
     service_accounts: RwLock<HashMap<(String, String), String>>,
+    users: RwLock<HashMap<String, UserView>>,
+    tokens: RwLock<HashMap<String, TokenView>>,
+    token_secrets: RwLock<HashMap<String, SecretHash>>,
+    settings: RwLock<HashMap<String, Value>>,
+    features: RwLock<HashMap<String, Value>>,
     /// The resourceVersion every view has applied.
     applied: watch::Sender<u64>,
 }
@@ -64,25 +90,33 @@ fn move_into<T: Default>(target: &RwLock<T>, source: &RwLock<T>) {
     *write(target) = value;
 }
 
+/// Every stored resource the views are made of.
+fn followed_resources() -> Vec<String> {
+    let mut keys: Vec<String> = [
+        &ROLES,
+        &CLUSTER_ROLES,
+        &ROLE_BINDINGS,
+        &CLUSTER_ROLE_BINDINGS,
+        &SERVICE_ACCOUNTS,
+        &USERS,
+        &TOKENS,
+        &SETTINGS,
+        &FEATURES,
+    ]
+    .iter()
+    .map(|t| t.storage_key())
+    .collect();
+    keys.push(TOKEN_SECRETS_KEY.to_string());
+    keys
+}
+
 impl Caches {
     /// Loads every view from the store; returns the views and the resourceVersion to follow
     /// the feed from.
     pub async fn load(store: &dyn Store) -> Result<(Arc<Caches>, u64), StoreError> {
-        let caches = Arc::new(Caches {
-            rbac: RwLock::new(AuthorizerIndex::default()),
-            cluster_roles: RwLock::new(HashMap::new()),
-            service_accounts: RwLock::new(HashMap::new()),
-            applied: watch::channel(0).0,
-        });
+        let caches = Arc::new(Caches::default());
         let mut from = u64::MAX;
-        for resource in [
-            &ROLES,
-            &CLUSTER_ROLES,
-            &ROLE_BINDINGS,
-            &CLUSTER_ROLE_BINDINGS,
-            &SERVICE_ACCOUNTS,
-        ] {
-            let key = resource.storage_key();
+        for key in followed_resources() {
             let everything = |_: &Value| true;
             let page = store
                 .list(ListQuery {
@@ -97,7 +131,7 @@ impl Caches {
             // a later snapshot already holds is harmless (every apply is an upsert or removal).
             from = from.min(page.resource_version);
             for item in page.items {
-                caches.apply_object(&key, &item.object, false);
+                caches.apply(&key, &item.object, false);
             }
         }
         let from = if from == u64::MAX { 0 } else { from };
@@ -116,6 +150,35 @@ impl Caches {
             .cloned()
     }
 
+    pub fn user(&self, name: &str) -> Option<UserView> {
+        read(&self.users).get(name).cloned()
+    }
+
+    /// A personal Token and its secret's hash, when both exist.
+    pub fn token(&self, name: &str) -> Option<(TokenView, SecretHash)> {
+        let token = read(&self.tokens).get(name).cloned()?;
+        let hash = *read(&self.token_secrets).get(name)?;
+        Some((token, hash))
+    }
+
+    /// The names of every Token, with what authentication knows of them.
+    pub fn tokens(&self) -> Vec<(String, TokenView)> {
+        read(&self.tokens)
+            .iter()
+            .map(|(n, t)| (n.clone(), t.clone()))
+            .collect()
+    }
+
+    /// The values of the Settings in effect.
+    pub fn settings(&self) -> SettingValues {
+        let settings = read(&self.settings);
+        SettingValues::from_lookup(|name| settings.get(name).and_then(|s| s.get("value")))
+    }
+
+    pub fn feature_enabled(&self, name: &str) -> bool {
+        feature_enabled(name, read(&self.features).get(name))
+    }
+
     /// Waits until every view has applied the write of `resource_version`.
     pub async fn caught_up_to(&self, resource_version: u64) {
         let mut applied = self.applied.subscribe();
@@ -128,18 +191,18 @@ impl Caches {
         }
     }
 
-    /// Follows the change feed from `from` until the store goes away. Aggregated rules that
-    /// must change are sent on `aggregation` for a writer to store.
+    /// Follows the change feed from `from` until the store goes away; the chores changes call
+    /// for go to `chores`.
     pub fn follow(
         self: &Arc<Self>,
         store: Arc<dyn Store>,
         from: u64,
-        aggregation: mpsc::UnboundedSender<AggregatedRules>,
+        chores: mpsc::UnboundedSender<Chore>,
     ) -> JoinHandle<()> {
         let caches = Arc::clone(self);
         tokio::spawn(async move {
             let mut after = from;
-            caches.send_aggregations(&aggregation);
+            caches.send_aggregations(&chores);
             loop {
                 let feed = store
                     .watch(WatchQuery {
@@ -158,9 +221,7 @@ impl Caches {
                 while let Some(item) = feed.next().await {
                     match item {
                         Ok(event) => {
-                            if caches.apply_event(&event) {
-                                caches.send_aggregations(&aggregation);
-                            }
+                            caches.apply_event(&event, &chores);
                             after = event.resource_version;
                             caches.applied.send_replace(after);
                         }
@@ -186,18 +247,50 @@ impl Caches {
         move_into(&self.rbac, &fresh.rbac);
         move_into(&self.cluster_roles, &fresh.cluster_roles);
         move_into(&self.service_accounts, &fresh.service_accounts);
+        move_into(&self.users, &fresh.users);
+        move_into(&self.tokens, &fresh.tokens);
+        move_into(&self.token_secrets, &fresh.token_secrets);
+        move_into(&self.settings, &fresh.settings);
+        move_into(&self.features, &fresh.features);
     }
 
-    /// Applies one change; true when a ClusterRole changed (aggregation may need updating).
-    fn apply_event(&self, event: &Event) -> bool {
+    fn apply_event(&self, event: &Event, chores: &mpsc::UnboundedSender<Chore>) {
         let deleted = event.event_type == EventType::Deleted;
-        self.apply_object(&event.key.resource, &event.object, deleted)
+        let resource = event.key.resource.as_str();
+        let name = event.key.name.clone();
+        if resource == TOKENS.storage_key() && deleted {
+            let _ = chores.send(Chore::ForgetTokenSecret {
+                token: name.clone(),
+            });
+        }
+        if resource == USERS.storage_key() {
+            let was_enabled = event
+                .previous
+                .as_ref()
+                .is_none_or(tokenhub_core::users::is_enabled);
+            if deleted {
+                let _ = chores.send(Chore::RemoveUserCredentials { user: name.clone() });
+            } else if was_enabled && !tokenhub_core::users::is_enabled(&event.object) {
+                let _ = chores.send(Chore::EndSessions { user: name.clone() });
+            }
+        }
+        if self.apply(resource, &event.object, deleted) {
+            self.send_aggregations(chores);
+        }
     }
 
-    fn apply_object(&self, resource: &str, object: &Value, deleted: bool) -> bool {
+    /// Applies one object; true when a ClusterRole changed (aggregation may need updating).
+    fn apply(&self, resource: &str, object: &Value, deleted: bool) -> bool {
         let namespace = object.namespace().unwrap_or_default().to_string();
         let name = object.name().unwrap_or_default().to_string();
         let rbac = || write(&self.rbac);
+        let upsert_or_remove = |map: &RwLock<HashMap<String, Value>>| {
+            if deleted {
+                write(map).remove(&name);
+            } else {
+                write(map).insert(name.clone(), object.clone());
+            }
+        };
         match resource {
             r if r == ROLES.storage_key() => {
                 if deleted {
@@ -205,7 +298,6 @@ impl Caches {
                 } else {
                     rbac().upsert_role(&namespace, &name, stored_rules(object));
                 }
-                false
             }
             r if r == CLUSTER_ROLES.storage_key() => {
                 let mut roles = write(&self.cluster_roles);
@@ -224,7 +316,7 @@ impl Caches {
                         },
                     );
                 }
-                true
+                return true;
             }
             r if r == ROLE_BINDINGS.storage_key() => {
                 if deleted {
@@ -232,7 +324,6 @@ impl Caches {
                 } else if let Some((role_ref, subjects)) = stored_binding(object) {
                     rbac().upsert_role_binding(&namespace, &name, role_ref, subjects);
                 }
-                false
             }
             r if r == CLUSTER_ROLE_BINDINGS.storage_key() => {
                 if deleted {
@@ -240,7 +331,6 @@ impl Caches {
                 } else if let Some((role_ref, subjects)) = stored_binding(object) {
                     rbac().upsert_cluster_role_binding(&name, role_ref, subjects);
                 }
-                false
             }
             r if r == SERVICE_ACCOUNTS.storage_key() => {
                 let mut accounts = write(&self.service_accounts);
@@ -249,14 +339,50 @@ impl Caches {
                 } else if let Some(uid) = object.uid() {
                     accounts.insert((namespace, name), uid.to_string());
                 }
-                false
             }
-            _ => false,
+            r if r == USERS.storage_key() => {
+                let mut users = write(&self.users);
+                if deleted {
+                    users.remove(&name);
+                } else {
+                    users.insert(name, UserView::of(object));
+                }
+            }
+            r if r == TOKENS.storage_key() => {
+                let mut tokens = write(&self.tokens);
+                match (deleted, TokenView::of(object)) {
+                    (false, Some(view)) => {
+                        tokens.insert(name, view);
+                    }
+                    _ => {
+                        tokens.remove(&name);
+                    }
+                }
+            }
+            r if r == TOKEN_SECRETS_KEY => {
+                let mut secrets = write(&self.token_secrets);
+                let hash = object
+                    .get("hash")
+                    .and_then(Value::as_str)
+                    .and_then(hash_from_hex);
+                match (deleted, hash) {
+                    (false, Some(hash)) => {
+                        secrets.insert(name, hash);
+                    }
+                    _ => {
+                        secrets.remove(&name);
+                    }
+                }
+            }
+            r if r == SETTINGS.storage_key() => upsert_or_remove(&self.settings),
+            r if r == FEATURES.storage_key() => upsert_or_remove(&self.features),
+            _ => {}
         }
+        false
     }
 
     /// The aggregating ClusterRoles whose stored rules differ from what they aggregate.
-    fn send_aggregations(&self, out: &mpsc::UnboundedSender<AggregatedRules>) {
+    fn send_aggregations(&self, out: &mpsc::UnboundedSender<Chore>) {
         let roles = read(&self.cluster_roles);
         for (name, role) in roles.iter() {
             let Some(selectors) = &role.selectors else {
@@ -268,7 +394,7 @@ impl Caches {
                 .map(|(other, view)| (other.as_str(), view.labels.as_ref(), view.rules.as_slice()));
             let rules = aggregate_rules(selectors, others);
             if rules != role.rules {
-                let _ = out.send(AggregatedRules {
+                let _ = out.send(Chore::AggregateRules {
                     cluster_role: name.clone(),
                     rules,
                 });

@@ -1,0 +1,124 @@
+//! Rules of the hub's own kinds: Users, Tokens, Settings, Features. What depends on the caller
+//! or on the current settings (a Token's ttl, a Setting against the others) is the server's
+//! admission; here is what depends on the objects alone.
+
+use serde_json::{Map, Value, json};
+
+use tokenhub_api::kinds::tokenhub_v1::{TOKEN_KIND_LABEL, TOKEN_USER_LABEL};
+
+use super::KindRules;
+use crate::settings::validate_feature;
+use crate::tokens::{SESSION_KIND, validate_token_create};
+use crate::users::{validate_user, validate_user_update};
+use crate::validation::FieldError;
+
+pub struct UserRules;
+
+impl KindRules for UserRules {
+    fn validate(&self, object: &Value) -> Vec<FieldError> {
+        validate_user(object)
+    }
+
+    fn validate_update(&self, old: &Value, new: &Value) -> Vec<FieldError> {
+        validate_user_update(old, new)
+    }
+}
+
+pub struct TokenRules;
+
+/// Sets the labels a Token always carries from its spec.
+pub fn label_token(token: &mut Value) {
+    let user = token.pointer("/spec/userID").cloned().unwrap_or(json!(""));
+    let kind = token.pointer("/spec/kind").cloned().unwrap_or(json!(""));
+    let Some(meta) = token.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let labels = meta
+        .entry("labels")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(labels) = labels {
+        labels.insert(TOKEN_USER_LABEL.into(), user);
+        labels.insert(TOKEN_KIND_LABEL.into(), kind);
+    }
+}
+
+impl KindRules for TokenRules {
+    fn validate(&self, object: &Value) -> Vec<FieldError> {
+        validate_token_create(object)
+    }
+
+    fn prepare_update(&self, old: &Value, new: &mut Value) {
+        // Status belongs to the server; the owner and kind labels follow the (immutable) spec.
+        if let Some(map) = new.as_object_mut() {
+            match old.get("status") {
+                Some(status) => map.insert("status".into(), status.clone()),
+                None => map.remove("status"),
+            };
+        }
+        label_token(new);
+    }
+
+    fn validate_update(&self, _old: &Value, _new: &Value) -> Vec<FieldError> {
+        // Which fields may change, and the ttl, depend on the caller: see the admission.
+        Vec::new()
+    }
+}
+
+/// Whether a Token is a login session.
+pub fn is_session_token(token: &Value) -> bool {
+    token.pointer("/spec/kind").and_then(Value::as_str) == Some(SESSION_KIND)
+}
+
+pub struct SettingRules;
+
+impl KindRules for SettingRules {
+    fn prepare_update(&self, old: &Value, new: &mut Value) {
+        // The default is the server's.
+        if let (Some(map), Some(default)) = (new.as_object_mut(), old.get("default")) {
+            map.insert("default".into(), default.clone());
+        }
+    }
+}
+
+pub struct FeatureRules;
+
+impl KindRules for FeatureRules {
+    fn validate(&self, object: &Value) -> Vec<FieldError> {
+        validate_feature(object)
+    }
+
+    fn prepare_update(&self, old: &Value, new: &mut Value) {
+        if let Some(map) = new.as_object_mut() {
+            match old.get("status") {
+                Some(status) => map.insert("status".into(), status.clone()),
+                None => map.remove("status"),
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_labels_follow_the_spec_and_status_stays_the_servers() {
+        let old =
+            json!({"spec": {"userID": "alice", "kind": ""}, "status": {"lastUpdateTime": "t0"}});
+        let mut new = json!({"metadata": {"name": "token-a", "labels": {"tokenhub.io/user-id": "bob"}}, "spec": {"userID": "alice", "kind": ""}, "status": {"expired": true}});
+        TokenRules.prepare_update(&old, &mut new);
+        assert_eq!(new["metadata"]["labels"][TOKEN_USER_LABEL], "alice");
+        assert_eq!(new["status"], json!({"lastUpdateTime": "t0"}));
+    }
+
+    #[test]
+    fn features_keep_their_status_and_settings_their_default() {
+        let old = json!({"status": {"default": true}, "default": "5"});
+        let mut feature = json!({"metadata": {"name": "ext-tokens"}, "spec": {"value": false}, "status": {"default": false}});
+        FeatureRules.prepare_update(&old, &mut feature);
+        assert_eq!(feature["status"]["default"], true);
+        let mut setting = json!({"value": "7", "default": "1"});
+        SettingRules.prepare_update(&old, &mut setting);
+        assert_eq!(setting["default"], "5");
+    }
+}

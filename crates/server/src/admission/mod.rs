@@ -1,0 +1,10 @@
+//! The admissions of the hub's writes: RBAC escalation prevention, Token updates (what a
+//! caller may change, the ttl in effect), Settings checked against each other.
+
+mod escalation;
+mod settings;
+mod tokens;
+
+pub use escalation::EscalationCheck;
+pub use settings::SettingsCheck;
+pub use tokens::TokenUpdates;

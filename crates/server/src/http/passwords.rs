@@ -1,0 +1,114 @@
+//! `POST /apis/tokenhub.io/v1/users/{name}/password`: an administrator sets anyone's password;
+//! users change their own by giving the current one. Only an argon2id hash is kept, in a
+//! record no request can read.
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+use tokenhub_api::decode::prune_unknown_fields;
+use tokenhub_api::kinds::tokenhub_v1::{PASSWORDS_KEY, USERS, user_password_schema};
+use tokenhub_api::status::{Status, StatusDetails};
+use tokenhub_core::rbac::RequestAttributes;
+use tokenhub_core::users::{hash_password, password_error, verify_password};
+use tokenhub_store::{ObjectKey, Write};
+
+use super::resources::Call;
+use super::respond;
+use crate::error::ApiError;
+use crate::objects::invalid_if_any;
+
+fn text(body: &Value, field: &str) -> String {
+    body.get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
+    let name = call.info.name.clone();
+    let mut request = call.json_body(body).await?;
+    let unknown = prune_unknown_fields(&mut request, user_password_schema())
+        .map_err(|e| ApiError::BadRequest(format!("UserPassword cannot be handled: {e}")))?;
+    if let Some(field) = unknown.first() {
+        return Err(ApiError::BadRequest(format!(
+            "UserPassword cannot be handled: strict decoding error: unknown field {field:?}"
+        )));
+    }
+    // The user must exist.
+    call.hub.objects.get(&USERS, "", &name).await?;
+    let hub = &call.hub;
+    let administrator = hub.authorizer.allows(
+        &call.user,
+        &RequestAttributes::resource("update", USERS.group, USERS.plural).named(&name),
+    );
+    let own = call.user.username == name;
+    if !administrator && !own {
+        return Err(ApiError::ForbiddenOn {
+            target: crate::error::Target::new(USERS.group, USERS.plural, &name),
+            reason: format!(
+                "User {:?} cannot set the password of another user",
+                call.user.username
+            ),
+        });
+    }
+    let password = text(&request, "password");
+    invalid_if_any(
+        &USERS,
+        &name,
+        password_error("password", &password).into_iter().collect(),
+    )?;
+
+    let key = ObjectKey::new(PASSWORDS_KEY, "", name.as_str());
+    let stored = hub
+        .objects
+        .store()
+        .get(&key)
+        .await
+        .map_err(ApiError::internal)?;
+    if !administrator {
+        let current = text(&request, "currentPassword");
+        let phc = stored
+            .as_ref()
+            .and_then(|s| s.object.get("hash").and_then(Value::as_str))
+            .map(str::to_string);
+        let verified = tokio::task::spawn_blocking(move || {
+            phc.is_some_and(|phc| verify_password(&current, &phc))
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        if !verified {
+            return Err(ApiError::Unauthenticated(
+                "the current password is not correct".into(),
+            ));
+        }
+    }
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let record = json!({"metadata": {"name": name}, "hash": hash});
+    let write = match stored {
+        Some(_) => Write::Update {
+            key,
+            object: record,
+            precondition: Default::default(),
+        },
+        None => Write::Create {
+            key,
+            object: record,
+        },
+    };
+    hub.objects
+        .store()
+        .apply(vec![write])
+        .await
+        .map_err(ApiError::internal)?;
+    let status = Status::success(StatusDetails {
+        name,
+        group: USERS.group.into(),
+        kind: USERS.plural.into(),
+        ..Default::default()
+    });
+    Ok(respond::json(StatusCode::OK, &status))
+}
