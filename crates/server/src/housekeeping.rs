@@ -1,15 +1,16 @@
 //! The hub's own writes that follow from others' changes: aggregated ClusterRole rules, the
-//! secrets of deleted Tokens, the credentials of deleted or disabled Users, and the purge of
-//! expired Tokens. They run with the hub's authority, one at a time.
+//! secrets of deleted Tokens, the secret and role binding of deleted APITokens, the
+//! credentials of deleted or disabled Users, and the purge of expired Tokens. They run with the hub's authority, one at a time.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokenhub_api::kinds::rbac_v1::CLUSTER_ROLES;
+use tokenhub_api::kinds::rbac_v1::{CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES};
 use tokenhub_api::kinds::tokenhub_v1::{
-    PASSWORDS_KEY, TOKEN_SECRETS_KEY, TOKEN_USER_LABEL, TOKENS,
+    API_TOKEN_SECRETS_KEY, PASSWORDS_KEY, TOKEN_SECRETS_KEY, TOKEN_USER_LABEL, TOKENS,
 };
+use tokenhub_core::api_tokens::cluster_role_binding_name;
 use tokenhub_core::clock::Clock;
 use tokenhub_core::tokens::SESSION_KIND;
 use tokenhub_store::{ObjectKey, Write};
@@ -65,6 +66,22 @@ async fn do_chore(objects: &Objects, chore: &Chore) -> Result<(), ApiError> {
             apply(objects, vec![Write::DeleteIfExists { key }]).await
         }
         Chore::EndSessions { user } => delete_tokens_of(objects, user, true).await,
+        Chore::ForgetApiToken { id } => {
+            let binding = ObjectKey::new(
+                CLUSTER_ROLE_BINDINGS.storage_key(),
+                "",
+                cluster_role_binding_name(id),
+            );
+            let secret = ObjectKey::new(API_TOKEN_SECRETS_KEY, "", id.as_str());
+            apply(
+                objects,
+                vec![
+                    Write::DeleteIfExists { key: binding },
+                    Write::DeleteIfExists { key: secret },
+                ],
+            )
+            .await
+        }
     }
 }
 

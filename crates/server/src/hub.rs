@@ -18,9 +18,9 @@ use tokenhub_core::login_limits::{Limit, LoginLimiter};
 use tokenhub_core::serviceaccount::{JWKS_PATH, SigningAlgorithm, TokenRequestPolicy};
 use tokio::sync::mpsc;
 
-use crate::admission::{EscalationCheck, SettingsCheck, TokenUpdates};
+use crate::admission::{ApiTokenRoles, EscalationCheck, SettingsCheck, TokenUpdates};
 use crate::authn::last_used::LastUsed;
-use crate::authn::{AuthenticatorChain, PersonalTokens, ServiceAccountTokens};
+use crate::authn::{ApiTokens, AuthenticatorChain, PersonalTokens, ServiceAccountTokens};
 use crate::authz::Authorizer;
 use crate::bootstrap::files::ensure_private_dir;
 use crate::bootstrap::tls::{self, ProvidedCertificate};
@@ -33,7 +33,7 @@ use crate::docs::{ApiDocs, OidcDocs};
 use crate::error::ApiError;
 use crate::housekeeping::{do_chores, purge_expired_tokens};
 use crate::http::{is_token_kind, router};
-use crate::objects::{Admissions, Objects};
+use crate::objects::{Admission, Admissions, Objects};
 use crate::state::{Hub, Limits, ServiceAccountIssuer};
 
 /// Everything `tokenhub serve` can be told.
@@ -194,11 +194,13 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
     let (chores, chores_to_do) = mpsc::unbounded_channel();
     let follower = caches.follow(Arc::clone(&store), follow_from, chores);
     let authorizer = Arc::new(Authorizer::new(Arc::clone(&caches)));
+    let escalation = Arc::new(EscalationCheck::new(
+        Arc::clone(&authorizer),
+        Arc::clone(&caches),
+    ));
     let admissions = Admissions(vec![
-        Arc::new(EscalationCheck::new(
-            Arc::clone(&authorizer),
-            Arc::clone(&caches),
-        )),
+        Arc::clone(&escalation) as Arc<dyn Admission>,
+        Arc::new(ApiTokenRoles::new(escalation)),
         Arc::new(TokenUpdates::new(
             Arc::clone(&authorizer),
             Arc::clone(&caches),
@@ -244,6 +246,11 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
     let last_used = Arc::new(LastUsed::default());
     let authenticators = AuthenticatorChain::new(vec![
         Arc::new(PersonalTokens::new(
+            Arc::clone(&caches),
+            Arc::clone(&clock),
+            Arc::clone(&last_used),
+        )),
+        Arc::new(ApiTokens::new(
             Arc::clone(&caches),
             Arc::clone(&clock),
             Arc::clone(&last_used),

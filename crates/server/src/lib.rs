@@ -1,6 +1,7 @@
 //! The tokenhub server: Kubernetes API machinery over HTTPS, on the Store.
 
 pub mod admission;
+pub mod apitokens;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;

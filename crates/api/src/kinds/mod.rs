@@ -26,6 +26,7 @@ pub fn registry() -> Registry {
         &authorization_v1::LOCAL_SUBJECT_ACCESS_REVIEWS,
         &tokenhub_v1::USERS,
         &tokenhub_v1::TOKENS,
+        &tokenhub_v1::API_TOKENS,
         &tokenhub_v1::LOGIN_REQUESTS,
         &tokenhub_v1::SETTINGS,
         &tokenhub_v1::FEATURES,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::meta::type_and_object_meta;
 use crate::registry::{
-    AGE_COLUMN, CREATE_ONLY, Cell, Column, NAME_COLUMN, ResourceType, Scope, Storage,
+    AGE_COLUMN, CREATE_ONLY, Cell, Column, NAME_COLUMN, NameRule, ResourceType, Scope, Storage,
     SubresourceType,
 };
 use crate::schema::{Schema, field, required};
@@ -105,6 +105,103 @@ pub static RANCHER_TOKENS: ResourceType = ResourceType {
         "token",
         Scope::Cluster,
         token_schema,
+    )
+};
+
+fn api_token_display_name(obj: &Value) -> Value {
+    text_at(obj, "/spec/displayName")
+}
+
+fn api_token_role(obj: &Value) -> Value {
+    text_at(obj, "/spec/role")
+}
+
+fn api_token_expires(obj: &Value) -> Value {
+    match obj.pointer("/spec/expiresAt").and_then(Value::as_str) {
+        Some(at) if !at.is_empty() => Value::String(at.to_string()),
+        _ => Value::String("never".into()),
+    }
+}
+
+fn api_token_last_used(obj: &Value) -> Value {
+    match obj.pointer("/status/lastUsedAt").and_then(Value::as_str) {
+        Some(at) if !at.is_empty() => Value::String(at.to_string()),
+        _ => Value::String("never".into()),
+    }
+}
+
+fn api_token_creator(obj: &Value) -> Value {
+    text_at(obj, "/status/createdBy")
+}
+
+/// Machine API tokens: an ID (the name) and a secret, with a role.
+pub static API_TOKENS: ResourceType = ResourceType {
+    categories: CATEGORIES,
+    verbs: &[
+        "create", "delete", "get", "list", "patch", "update", "watch",
+    ],
+    subresources: &[SubresourceType {
+        name: "regenerate",
+        group: GROUP,
+        version: "v1",
+        kind: "APIToken",
+        verbs: &["create"],
+    }],
+    columns: &[
+        NAME_COLUMN,
+        Column {
+            name: "Display Name",
+            type_: "string",
+            format: "",
+            description: "The human-friendly name of the token.",
+            priority: 0,
+            cell: Cell::Computed(api_token_display_name),
+        },
+        Column {
+            name: "Role",
+            type_: "string",
+            format: "",
+            description: "Administrator (cluster-admin) or User (view).",
+            priority: 0,
+            cell: Cell::Computed(api_token_role),
+        },
+        AGE_COLUMN,
+        Column {
+            name: "Expires At",
+            type_: "string",
+            format: "",
+            description: "When the token stops working.",
+            priority: 1,
+            cell: Cell::Computed(api_token_expires),
+        },
+        Column {
+            name: "Last Used",
+            type_: "string",
+            format: "",
+            description: "When the token last authenticated a request.",
+            priority: 1,
+            cell: Cell::Computed(api_token_last_used),
+        },
+        Column {
+            name: "Created By",
+            type_: "string",
+            format: "",
+            description: "Who created the token.",
+            priority: 1,
+            cell: Cell::Computed(api_token_creator),
+        },
+    ],
+    // IDs have capital letters: not DNS names, but valid path segments.
+    name_rule: NameRule::PathSegment,
+    ..ResourceType::new(
+        GROUP,
+        "v1",
+        "APIToken",
+        "APITokenList",
+        "apitokens",
+        "apitoken",
+        Scope::Cluster,
+        api_token_schema,
     )
 };
 
@@ -336,6 +433,48 @@ fn token_schema() -> &'static Schema {
     &S
 }
 
+fn api_token_schema() -> &'static Schema {
+    static S: LazyLock<Schema> = LazyLock::new(|| {
+        let mut fields = type_and_object_meta();
+        fields.push(field(
+            "spec",
+            Schema::named(
+                "io.tokenhub.v1.APITokenSpec",
+                "APITokenSpec is what a machine token is for and what it may do.",
+                vec![
+                    required("displayName", Schema::string(), "The human-friendly name."),
+                    field("role", Schema::string(), "Administrator (bound to cluster-admin) or User (bound to view, the default). Immutable."),
+                    field("description", Schema::string(), "What the token is for."),
+                    field("expiresAt", Schema::string(), "When the token stops working (RFC 3339); never when absent. Immutable."),
+                ],
+            ),
+            "Spec of the token.",
+        ));
+        fields.push(field(
+            "status",
+            Schema::named(
+                "io.tokenhub.v1.APITokenStatus",
+                "APITokenStatus is owned by the server.",
+                vec![
+                    field("username", Schema::string(), "The Kubernetes user the token authenticates as: service-account-<lowercased id>, in group tokenhub:apitokens."),
+                    field("createdBy", Schema::string(), "Who created the token."),
+                    field("lastUsedAt", Schema::date_time(), "When the token last authenticated a request (written at most once a minute)."),
+                    field("secretRegeneratedAt", Schema::date_time(), "When the secret was last made."),
+                    field("secret", Schema::string(), "The secret. Present only in the create and regenerate responses."),
+                    field("bearerToken", Schema::string(), "The ready-to-use bearer credential. Present only in the create and regenerate responses."),
+                ],
+            ),
+            "Status of the token.",
+        ));
+        Schema::named(
+            "io.tokenhub.v1.APIToken",
+            "APIToken is a machine credential: an ID and a secret, with a role.",
+            fields,
+        )
+    });
+    &S
+}
+
 fn user_schema() -> &'static Schema {
     static S: LazyLock<Schema> = LazyLock::new(|| {
         let mut fields = type_and_object_meta();
@@ -503,3 +642,5 @@ fn feature_schema() -> &'static Schema {
 /// a User can carry a secret.
 pub const TOKEN_SECRETS_KEY: &str = "tokenhub.io/tokensecrets";
 pub const PASSWORDS_KEY: &str = "tokenhub.io/passwords";
+/// The hash of each APIToken's secret (named as the token).
+pub const API_TOKEN_SECRETS_KEY: &str = "tokenhub.io/apitokensecrets";

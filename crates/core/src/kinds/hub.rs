@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use tokenhub_api::kinds::tokenhub_v1::{TOKEN_KIND_LABEL, TOKEN_USER_LABEL};
 
 use super::KindRules;
+use crate::api_tokens::validate_api_token_update;
 use crate::settings::validate_feature;
 use crate::tokens::{SESSION_KIND, validate_token_create};
 use crate::users::{validate_user, validate_user_update};
@@ -67,6 +68,23 @@ impl KindRules for TokenRules {
 /// Whether a Token is a login session.
 pub fn is_session_token(token: &Value) -> bool {
     token.pointer("/spec/kind").and_then(Value::as_str) == Some(SESSION_KIND)
+}
+
+pub struct ApiTokenRules;
+
+impl KindRules for ApiTokenRules {
+    fn prepare_update(&self, old: &Value, new: &mut Value) {
+        if let Some(map) = new.as_object_mut() {
+            match old.get("status") {
+                Some(status) => map.insert("status".into(), status.clone()),
+                None => map.remove("status"),
+            };
+        }
+    }
+
+    fn validate_update(&self, old: &Value, new: &Value) -> Vec<FieldError> {
+        validate_api_token_update(old, new)
+    }
 }
 
 pub struct SettingRules;

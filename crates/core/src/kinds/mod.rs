@@ -49,6 +49,7 @@ pub fn rules_for(t: &ResourceType) -> &'static dyn KindRules {
         (rbac::GROUP_NAME, "ClusterRoleBinding") => &rbac::CLUSTER_ROLE_BINDING_RULES,
         (HUB_GROUP, "User") => &hub::UserRules,
         (HUB_GROUP | RANCHER_GROUP, "Token") => &hub::TokenRules,
+        (HUB_GROUP, "APIToken") => &hub::ApiTokenRules,
         (HUB_GROUP, "Setting") => &hub::SettingRules,
         (HUB_GROUP, "Feature") => &hub::FeatureRules,
         _ => &NoRules,

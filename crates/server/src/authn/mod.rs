@@ -2,6 +2,7 @@
 //! without a token are anonymous and go on to authorization, which refuses them with 401
 //! unless anonymous access is bound.
 
+mod api_token;
 mod impersonation;
 pub mod last_used;
 mod personal_token;
@@ -15,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokenhub_core::identity::UserInfo;
 
+pub use api_token::ApiTokens;
 pub use impersonation::impersonate;
 pub use personal_token::{PersonalTokens, TOKEN_NAME_EXTRA};
 pub use service_account::ServiceAccountTokens;

@@ -13,6 +13,9 @@ use super::last_used::LastUsed;
 use super::{Authentication, Authenticator};
 use crate::caches::Caches;
 
+/// Where Tokens are stored (their `lastUsedAt` is written there).
+const TOKENS_KEY: &str = "tokenhub.io/tokens";
+
 /// The extra field that names the Token a request authenticated with (`status.current`).
 pub const TOKEN_NAME_EXTRA: &str = "tokenhub.io/token-name";
 
@@ -59,7 +62,8 @@ impl Authenticator for PersonalTokens {
         let Some(user) = self.caches.user(&view.user).filter(|u| u.enabled) else {
             return rejected("the token's user does not exist or is disabled");
         };
-        self.last_used.record(&parsed.id, view.last_used, now);
+        self.last_used
+            .record(TOKENS_KEY, &parsed.id, view.last_used, now);
         let mut identity = user_identity(&view.user, &user.groups);
         identity.uid = user.uid;
         identity

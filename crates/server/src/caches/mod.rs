@@ -18,7 +18,9 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use tokenhub_api::kinds::core_v1::SERVICE_ACCOUNTS;
 use tokenhub_api::kinds::rbac_v1::{CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES};
-use tokenhub_api::kinds::tokenhub_v1::{FEATURES, SETTINGS, TOKEN_SECRETS_KEY, TOKENS, USERS};
+use tokenhub_api::kinds::tokenhub_v1::{
+    API_TOKEN_SECRETS_KEY, API_TOKENS, FEATURES, SETTINGS, TOKEN_SECRETS_KEY, TOKENS, USERS,
+};
 use tokenhub_api::meta::ObjectExt;
 use tokenhub_core::credentials::{SecretHash, hash_from_hex};
 use tokenhub_core::rbac::{
@@ -31,7 +33,7 @@ use tokenhub_store::{Event, EventType, ListQuery, Store, StoreError, WatchQuery}
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-pub use views::{TokenView, UserView};
+pub use views::{ApiTokenView, TokenView, UserView};
 
 /// A ClusterRole as aggregation needs it.
 #[derive(Clone, Debug)]
@@ -56,6 +58,8 @@ pub enum Chore {
     RemoveUserCredentials { user: String },
     /// A User was disabled: delete their session tokens.
     EndSessions { user: String },
+    /// An APIToken is gone: forget its secret and remove its role's ClusterRoleBinding.
+    ForgetApiToken { id: String },
 }
 
 #[derive(Debug, Default)]
@@ -67,6 +71,8 @@ pub struct Caches {
     users: RwLock<HashMap<String, UserView>>,
     tokens: RwLock<HashMap<String, TokenView>>,
     token_secrets: RwLock<HashMap<String, SecretHash>>,
+    api_tokens: RwLock<HashMap<String, ApiTokenView>>,
+    api_token_secrets: RwLock<HashMap<String, SecretHash>>,
     settings: RwLock<HashMap<String, Value>>,
     features: RwLock<HashMap<String, Value>>,
     /// The resourceVersion every view has applied.
@@ -100,6 +106,7 @@ fn followed_resources() -> Vec<String> {
         &SERVICE_ACCOUNTS,
         &USERS,
         &TOKENS,
+        &API_TOKENS,
         &SETTINGS,
         &FEATURES,
     ]
@@ -107,6 +114,7 @@ fn followed_resources() -> Vec<String> {
     .map(|t| t.storage_key())
     .collect();
     keys.push(TOKEN_SECRETS_KEY.to_string());
+    keys.push(API_TOKEN_SECRETS_KEY.to_string());
     keys
 }
 
@@ -158,6 +166,13 @@ impl Caches {
     pub fn token(&self, name: &str) -> Option<(TokenView, SecretHash)> {
         let token = read(&self.tokens).get(name).cloned()?;
         let hash = *read(&self.token_secrets).get(name)?;
+        Some((token, hash))
+    }
+
+    /// An APIToken and its secret's hash, when both exist.
+    pub fn api_token(&self, id: &str) -> Option<(ApiTokenView, SecretHash)> {
+        let token = read(&self.api_tokens).get(id).cloned()?;
+        let hash = *read(&self.api_token_secrets).get(id)?;
         Some((token, hash))
     }
 
@@ -250,6 +265,8 @@ impl Caches {
         move_into(&self.users, &fresh.users);
         move_into(&self.tokens, &fresh.tokens);
         move_into(&self.token_secrets, &fresh.token_secrets);
+        move_into(&self.api_tokens, &fresh.api_tokens);
+        move_into(&self.api_token_secrets, &fresh.api_token_secrets);
         move_into(&self.settings, &fresh.settings);
         move_into(&self.features, &fresh.features);
     }
@@ -359,19 +376,16 @@ impl Caches {
                     }
                 }
             }
-            r if r == TOKEN_SECRETS_KEY => {
-                let mut secrets = write(&self.token_secrets);
-                let hash = object
-                    .get("hash")
-                    .and_then(Value::as_str)
-                    .and_then(hash_from_hex);
-                match (deleted, hash) {
-                    (false, Some(hash)) => {
-                        secrets.insert(name, hash);
-                    }
-                    _ => {
-                        secrets.remove(&name);
-                    }
+            r if r == TOKEN_SECRETS_KEY => apply_secret(&self.token_secrets, name, object, deleted),
+            r if r == API_TOKEN_SECRETS_KEY => {
+                apply_secret(&self.api_token_secrets, name, object, deleted)
+            }
+            r if r == API_TOKENS.storage_key() => {
+                let mut tokens = write(&self.api_tokens);
+                if deleted {
+                    tokens.remove(&name);
+                } else {
+                    tokens.insert(name, ApiTokenView::of(object));
                 }
             }
             r if r == SETTINGS.storage_key() => upsert_or_remove(&self.settings),
@@ -399,6 +413,28 @@ impl Caches {
                     rules,
                 });
             }
+        }
+    }
+}
+
+/// A secret's hash record: `{"hash": "<hex>"}` named as its credential.
+fn apply_secret(
+    secrets: &RwLock<HashMap<String, SecretHash>>,
+    name: String,
+    object: &Value,
+    deleted: bool,
+) {
+    let mut secrets = write(secrets);
+    let hash = object
+        .get("hash")
+        .and_then(Value::as_str)
+        .and_then(hash_from_hex);
+    match (deleted, hash) {
+        (false, Some(hash)) => {
+            secrets.insert(name, hash);
+        }
+        _ => {
+            secrets.remove(&name);
         }
     }
 }

@@ -64,3 +64,34 @@ impl TokenView {
         tokens::is_expired(self.created, self.ttl_ms, now)
     }
 }
+
+/// An APIToken, as authentication needs it (its secret's hash is kept apart).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenView {
+    pub expires_at: Option<Timestamp>,
+    pub last_used: Option<Timestamp>,
+    /// An `expiresAt` that cannot be read: the token is treated as expired.
+    pub unreadable_expiry: bool,
+}
+
+impl ApiTokenView {
+    pub fn of(object: &Value) -> ApiTokenView {
+        let raw = object
+            .pointer("/spec/expiresAt")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let expires_at = raw.and_then(|t| t.parse().ok());
+        ApiTokenView {
+            expires_at,
+            last_used: object
+                .pointer("/status/lastUsedAt")
+                .and_then(Value::as_str)
+                .and_then(|t| t.parse().ok()),
+            unreadable_expiry: raw.is_some() && expires_at.is_none(),
+        }
+    }
+
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.unreadable_expiry || self.expires_at.is_some_and(|at| now >= at)
+    }
+}

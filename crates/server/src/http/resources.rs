@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use tokenhub_api::kinds::tokenhub_v1::{TOKEN_USER_LABEL, TOKENS};
+use tokenhub_api::kinds::tokenhub_v1::{API_TOKENS, TOKEN_USER_LABEL, TOKENS};
 use tokenhub_api::registry::{ResourceType, Storage};
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_api::table::IncludeObject;
@@ -24,6 +24,7 @@ use tokenhub_core::tokens::{TokenOwner, owner_of, owner_of_new_token};
 use super::negotiate::{Answer, answer_for, decode_body};
 use super::watch::{Presenter, WatchResponse};
 use super::{body, respond, special, watch};
+use crate::apitokens;
 use crate::error::ApiError;
 use crate::objects::{
     DeleteOptions, FieldValidation, ListOptions, Requester, WatchOptions, WriteOptions,
@@ -374,6 +375,9 @@ async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
     if is_token_kind(call.t) {
         return create_token(call, body).await;
     }
+    if std::ptr::eq(call.t, &API_TOKENS) {
+        return create_api_token(call, body).await;
+    }
     let namespace = call.object_namespace()?.to_string();
     let object = call.json_body(body).await?;
     let options = call.write_options()?;
@@ -404,6 +408,23 @@ async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
         StatusCode::OK,
         &written.object,
         &written.warnings,
+    ))
+}
+
+/// An APIToken gets an ID and a secret from the hub; the secret is shown once.
+async fn create_api_token(call: Call, body: Body) -> Result<Response, ApiError> {
+    let options = call.write_options()?;
+    let (token, warnings) = decode_object(
+        call.t,
+        call.json_body(body).await?,
+        options.field_validation,
+    )?;
+    let (token, bearer) = apitokens::create(&call.hub, &call.user, token, &options).await?;
+    let answer = apitokens::with_secret(token, &bearer);
+    Ok(respond::json_with_warnings(
+        StatusCode::CREATED,
+        &answer,
+        &warnings,
     ))
 }
 

@@ -11,7 +11,9 @@ use tokenhub_api::kinds::authorization_v1::{
 use tokenhub_api::kinds::tokenhub_v1::LOGIN_REQUESTS;
 
 use super::resources::Call;
+use super::respond;
 use super::{login, passwords, reviews, token_request};
+use crate::apitokens;
 use crate::error::ApiError;
 
 pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
@@ -23,6 +25,7 @@ pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
         return match (t.storage_key().as_str(), call.info.subresource.as_str()) {
             ("serviceaccounts", "token") => token_request::create(call, body).await,
             ("tokenhub.io/users", "password") => passwords::set(call, body).await,
+            ("tokenhub.io/apitokens", "regenerate") => regenerate_api_token(call).await,
             _ => Err(ApiError::NoRoute),
         };
     }
@@ -46,4 +49,13 @@ pub async fn handle(call: Call, body: Body) -> Result<Response, ApiError> {
     } else {
         Err(ApiError::NoRoute)
     }
+}
+
+/// `POST …/apitokens/{id}/regenerate`: a new secret, shown once; the old one dies at once.
+async fn regenerate_api_token(call: Call) -> Result<Response, ApiError> {
+    let (token, bearer) = apitokens::regenerate(&call.hub, &call.info.name).await?;
+    Ok(respond::json(
+        axum::http::StatusCode::CREATED,
+        &apitokens::with_secret(token, &bearer),
+    ))
 }

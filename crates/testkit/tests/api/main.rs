@@ -5,6 +5,7 @@
 mod accounts;
 mod aggregation;
 mod anonymous;
+mod apitokens;
 mod auth;
 mod authorization;
 mod data_dir;
