@@ -118,12 +118,15 @@ async fn two_concurrent_puts_from_the_same_version_one_wins_one_conflicts() {
         );
         let (winner, loser) = if a.code == 200 { (a, b) } else { (b, a) };
         assert_failure(&loser, 409, "Conflict", &conflict_message(MODIFIED));
+        // The winner's write is the one stored; the loser's 409 wrote nothing. (The
+        // resourceVersion is one counter for the whole hub, so other objects' writes may
+        // come in between: only the object itself tells.)
         let stored = api.get(APP).await.expect(200);
         assert_eq!(stored, winner.json(), "round {round}");
-        assert_eq!(
-            resource_version(&stored).parse::<u64>().expect("a number"),
-            resource_version(&current).parse::<u64>().expect("a number") + 1,
-            "exactly one write happened"
+        assert!(
+            resource_version(&stored).parse::<u64>().expect("a number")
+                > resource_version(&current).parse::<u64>().expect("a number"),
+            "round {round}"
         );
     }
 }
