@@ -3,7 +3,14 @@
 // Test support code panics on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod cli_apitokens;
+mod cli_errors;
+mod cli_output;
+mod cli_profiles;
+mod cli_reviews;
+mod cli_sessions;
 mod crash;
 mod karpor;
 mod kubectl;
 mod resources;
+mod tokenhub;
