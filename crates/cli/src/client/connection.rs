@@ -29,7 +29,7 @@ pub struct GlobalArgs {
     /// A bearer token to authenticate with.
     #[arg(long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The kubeconfig to use when no profile is.
+    /// Take the server, CA and token from this kubeconfig's current context, as kubectl does.
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
     /// A PEM file with the CA that signed the hub's certificate (the hub writes it to ca.crt

@@ -45,6 +45,7 @@ enum ApiTokensCommand {
         /// Administrator (cluster-admin) or User (view).
         #[arg(long, value_enum)]
         role: Role,
+        /// What the token is for.
         #[arg(long)]
         description: Option<String>,
         /// When the token stops working (RFC 3339, e.g. 2027-01-31T00:00:00Z).
