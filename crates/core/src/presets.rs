@@ -287,6 +287,17 @@ pub fn cluster_role_bindings() -> Vec<Value> {
             "system:discovery",
             &["system:authenticated"],
         ),
+        // Every user manages their own Tokens; anyone may try to log in.
+        binding(
+            "tokenhub:token-owner",
+            "tokenhub:token-owner",
+            &["system:authenticated"],
+        ),
+        binding(
+            "tokenhub:login",
+            "tokenhub:login",
+            &["system:authenticated", "system:unauthenticated"],
+        ),
         binding(
             "system:public-info-viewer",
             "system:public-info-viewer",

@@ -9,7 +9,7 @@ use tokenhub_core::bearer::{CredentialKind, IssuedBearer, format_rancher, issue}
 use tokenhub_core::credentials::{hash_secret, hash_to_hex};
 use tokenhub_core::identity::UserInfo;
 use tokenhub_core::kinds::hub::label_token;
-use tokenhub_core::tokens::{SESSION_KIND, expires_at_rfc3339, generate_name, is_expired};
+use tokenhub_core::tokens::{NEVER, SESSION_KIND, expires_at_rfc3339, generate_name, is_expired};
 use tokenhub_store::{ObjectKey, Write};
 
 use crate::authn::TOKEN_NAME_EXTRA;
@@ -26,13 +26,25 @@ pub struct MintedToken {
     pub bearer: IssuedBearer,
 }
 
+/// How long a Token being minted lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// What its `spec.ttl` asks, ingested under the settings in effect (a user's Token).
+    Requested,
+    /// As long as a login session (`auth-user-session-ttl-minutes`); its kind is `session`.
+    Session,
+    /// For ever: the hub's own Token of `admin` in `admin.kubeconfig`, which is only renewed
+    /// at a start, so it must not expire in between.
+    Never,
+}
+
 /// Creates a Token for `owner` from the client's `token` (its name, status and owner are the
-/// server's); a `session` Token lives as long as a login session does.
+/// server's), living as `lifetime` says.
 pub async fn mint(
     hub: &Hub,
     owner: &str,
     mut token: Value,
-    session: bool,
+    lifetime: Lifetime,
     options: &WriteOptions,
 ) -> Result<MintedToken, ApiError> {
     let settings = hub.caches.settings();
@@ -50,15 +62,15 @@ pub async fn mint(
         ));
     };
     spec.insert("userID".into(), owner.into());
-    if session {
+    if lifetime == Lifetime::Session {
         spec.insert("kind".into(), SESSION_KIND.into());
     }
     spec.entry("kind").or_insert_with(|| json!(""));
     let requested = spec.get("ttl").and_then(Value::as_i64).unwrap_or(0);
-    let ttl = if session {
-        settings.session_ttl_ms()
-    } else {
-        settings.ttl().ingest_ttl(requested)
+    let ttl = match lifetime {
+        Lifetime::Requested => settings.ttl().ingest_ttl(requested),
+        Lifetime::Session => settings.session_ttl_ms(),
+        Lifetime::Never => NEVER,
     };
     spec.insert("ttl".into(), ttl.into());
     spec.entry("enabled").or_insert(Value::Bool(true));

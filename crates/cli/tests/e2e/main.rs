@@ -12,5 +12,6 @@ mod cli_sessions;
 mod crash;
 mod karpor;
 mod kubectl;
+mod rancher_tokens;
 mod resources;
 mod tokenhub;

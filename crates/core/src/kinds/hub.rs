@@ -11,7 +11,7 @@ use crate::api_tokens::validate_api_token_update;
 use crate::settings::validate_feature;
 use crate::tokens::{SESSION_KIND, validate_token_create};
 use crate::users::{validate_user, validate_user_update};
-use crate::validation::FieldError;
+use crate::validation::{FieldError, is_valid_label_value};
 
 pub struct UserRules;
 
@@ -27,10 +27,18 @@ impl KindRules for UserRules {
 
 pub struct TokenRules;
 
-/// Sets the labels a Token always carries from its spec.
+/// Sets the labels a Token always carries from its spec. A `spec.kind` that cannot be a label
+/// value is left out: validation refuses it as `spec.kind`, once.
 pub fn label_token(token: &mut Value) {
     let user = token.pointer("/spec/userID").cloned().unwrap_or(json!(""));
-    let kind = token.pointer("/spec/kind").cloned().unwrap_or(json!(""));
+    let kind = token
+        .pointer("/spec/kind")
+        .filter(|k| {
+            k.as_str()
+                .is_some_and(|k| is_valid_label_value(k).is_empty())
+        })
+        .cloned()
+        .unwrap_or(json!(""));
     let Some(meta) = token.get_mut("metadata").and_then(Value::as_object_mut) else {
         return;
     };
@@ -127,6 +135,14 @@ mod tests {
         TokenRules.prepare_update(&old, &mut new);
         assert_eq!(new["metadata"]["labels"][TOKEN_USER_LABEL], "alice");
         assert_eq!(new["status"], json!({"lastUpdateTime": "t0"}));
+    }
+
+    #[test]
+    fn an_invalid_kind_is_not_copied_into_a_label() {
+        let mut token = json!({"metadata": {"name": "token-a"}, "spec": {"userID": "alice", "kind": "not a label"}});
+        label_token(&mut token);
+        assert_eq!(token["metadata"]["labels"][TOKEN_KIND_LABEL], "");
+        assert_eq!(validate_token_create(&token).len(), 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! answer ([`TokenOwner::OtherUser`]) the server turns into 403.
 
 use serde_json::Value;
+use tokenhub_api::kinds::tokenhub_v1::TOKEN_USER_LABEL;
 
 use super::spec_fields::{self, boolean, check_description, integer, spec_of, string};
 use crate::names::with_random_suffix;
@@ -59,6 +60,17 @@ pub fn owner_of_new_token(obj: &Value, caller: &str) -> TokenOwner {
         Some(Value::String(s)) if s.is_empty() || s == caller => TokenOwner::Caller,
         Some(Value::String(s)) => TokenOwner::OtherUser(s.clone()),
         Some(other) => TokenOwner::OtherUser(other.to_string()),
+    }
+}
+
+/// The label-selector requirement "owned by `owner`", to AND with a caller's own selector. A
+/// name that cannot be a label value (a ServiceAccount's `system:serviceaccount:…`) owns no
+/// Token, so the requirement then matches nothing: the label both present and absent.
+pub fn owned_by_selector(owner: &str) -> String {
+    if is_valid_label_value(owner).is_empty() {
+        format!("{TOKEN_USER_LABEL}={owner}")
+    } else {
+        format!("{TOKEN_USER_LABEL},!{TOKEN_USER_LABEL}")
     }
 }
 
@@ -181,6 +193,21 @@ mod tests {
             Some("alice")
         );
         assert_eq!(owner_of(&json!({})), None);
+    }
+
+    #[test]
+    fn the_owner_requirement_of_a_non_user_matches_nothing() {
+        use crate::selector::LabelSelector;
+        let owned = json!({"tokenhub.io/user-id": "alice"});
+        let owned = owned.as_object();
+        let alice = LabelSelector::parse(&owned_by_selector("alice")).unwrap();
+        assert!(alice.matches(owned));
+        let robot =
+            LabelSelector::parse(&owned_by_selector("system:serviceaccount:ns:robot")).unwrap();
+        assert!(!robot.matches(owned));
+        assert!(!robot.matches(None));
+        let long = LabelSelector::parse(&owned_by_selector(&"a".repeat(64))).unwrap();
+        assert!(!long.matches(owned));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod update;
 
 pub use create::{
     NAME_PREFIX, NAME_SUFFIX_LEN, SESSION_KIND, TokenOwner, generate_name, is_enabled, is_session,
-    owner_of, owner_of_new_token, validate_token_create,
+    owned_by_selector, owner_of, owner_of_new_token, validate_token_create,
 };
 pub use spec_fields::MAX_DESCRIPTION_BYTES;
 pub use ttl::{

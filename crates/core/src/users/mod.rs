@@ -8,7 +8,7 @@ pub use password::{
     generate_initial_password, hash_password, verify_password, verify_password_or_dummy,
 };
 pub use validate::{
-    BOOTSTRAP_ADMIN_GROUPS, MAX_DISPLAY_NAME_BYTES, MAX_GROUP_BYTES, MAX_GROUPS,
+    BOOTSTRAP_ADMIN_GROUPS, MAX_DISPLAY_NAME_BYTES, MAX_GROUP_BYTES, MAX_GROUPS, MAX_USERNAME_LEN,
     RESERVED_GROUP_PREFIXES, check_username, groups_of, is_reserved_group, password_error,
     validate_user, validate_user_update,
 };

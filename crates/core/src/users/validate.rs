@@ -56,10 +56,19 @@ pub fn groups_of(obj: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// Longest username: a user's name is also the value of the owner label of their Tokens.
+pub const MAX_USERNAME_LEN: usize = 63;
+
 /// Whether `name` can be a username: a DNS-1123 subdomain (so no `:`, which keeps it apart from
-/// `system:` and ServiceAccount users) that does not pose as an API token.
+/// `system:` and ServiceAccount users) of at most [`MAX_USERNAME_LEN`] characters (a label
+/// value) that does not pose as an API token.
 pub fn check_username(name: &str) -> Vec<String> {
     let mut errs = is_dns1123_subdomain(name);
+    if errs.is_empty() && name.len() > MAX_USERNAME_LEN {
+        errs.push(format!(
+            "must be no more than {MAX_USERNAME_LEN} characters (a username is also a label value)"
+        ));
+    }
     if name.starts_with(API_TOKEN_USERNAME_PREFIX) {
         errs.push(format!(
             "the prefix {API_TOKEN_USERNAME_PREFIX:?} is reserved for API tokens"
@@ -223,6 +232,13 @@ mod tests {
                 user("service-account-nfyyvdtg8k1adujwk3yfh1", json!({})),
                 vec![
                     r#"metadata.name: Invalid value: "service-account-nfyyvdtg8k1adujwk3yfh1": the prefix "service-account-" is reserved for API tokens"#,
+                ],
+            ),
+            (json!({"metadata": {"name": "a".repeat(63)}}), vec![]),
+            (
+                json!({"metadata": {"name": "a".repeat(64)}}),
+                vec![
+                    r#"metadata.name: Invalid value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": must be no more than 63 characters (a username is also a label value)"#,
                 ],
             ),
             (

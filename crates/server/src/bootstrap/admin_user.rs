@@ -8,7 +8,6 @@ use serde_json::json;
 use tokenhub_api::kinds::tokenhub_v1::{PASSWORDS_KEY, USERS};
 use tokenhub_core::bearer::{CredentialKind, parse};
 use tokenhub_core::credentials::verify_secret;
-use tokenhub_core::tokens::NEVER;
 use tokenhub_core::users::{BOOTSTRAP_ADMIN_GROUPS, generate_initial_password, hash_password};
 use tokenhub_store::{ObjectKey, Write};
 
@@ -16,7 +15,7 @@ use super::BootstrapError;
 use super::files::write_private;
 use crate::objects::{WriteOptions, rfc3339};
 use crate::state::Hub;
-use crate::tokens;
+use crate::tokens::{self, Lifetime};
 
 pub const ADMIN: &str = "admin";
 const INITIAL_PASSWORD_FILE: &str = "initial-admin-password";
@@ -83,8 +82,8 @@ pub async fn admin_token(hub: &Hub, held: Option<String>) -> Result<String, Boot
     {
         return Ok(held);
     }
-    let token = json!({"spec": {"description": "admin.kubeconfig", "ttl": NEVER}});
-    let minted = tokens::mint(hub, ADMIN, token, false, &WriteOptions::default())
+    let token = json!({"spec": {"description": "admin.kubeconfig"}});
+    let minted = tokens::mint(hub, ADMIN, token, Lifetime::Never, &WriteOptions::default())
         .await
         .map_err(failed)?;
     Ok(minted.bearer.bearer.expose().to_string())

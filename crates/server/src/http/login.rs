@@ -92,7 +92,14 @@ pub async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
     hub.login_limiter.record_success(&username, address, now);
 
     let session = json!({"spec": {"description": "login session"}});
-    let minted = tokens::mint(hub, &username, session, true, &WriteOptions::default()).await?;
+    let minted = tokens::mint(
+        hub,
+        &username,
+        session,
+        tokens::Lifetime::Session,
+        &WriteOptions::default(),
+    )
+    .await?;
     let created = tokens::created_response(&TOKENS, &minted, now);
     let status = json!({
         "bearerToken": created.pointer("/status/bearerToken").cloned().unwrap_or_default(),

@@ -2,6 +2,8 @@
 //! users change their own by giving the current one. Only an argon2id hash is kept, in a
 //! record no request can read.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -35,8 +37,6 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
             "UserPassword cannot be handled: strict decoding error: unknown field {field:?}"
         )));
     }
-    // The user must exist.
-    call.hub.objects.get(&USERS, "", &name).await?;
     let hub = &call.hub;
     let administrator = hub.authorizer.allows(
         &call.user,
@@ -52,6 +52,9 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
             ),
         });
     }
+    // The user must exist (asked only now: whether another user exists is not a user's to
+    // learn here).
+    hub.objects.get(&USERS, "", &name).await?;
     let password = text(&request, "password");
     invalid_if_any(
         &USERS,
@@ -67,6 +70,17 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::internal)?;
     if !administrator {
+        // A guess at the current password counts as a login attempt: a stolen token must not
+        // make an unlimited password oracle.
+        let address = call
+            .client
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+        let now = hub.clock.now();
+        if let Err(retry) = hub.login_limiter.begin_attempt(&name, address, now) {
+            return Err(ApiError::TooManyRequests {
+                retry_after_seconds: u32::try_from(retry.seconds()).unwrap_or(u32::MAX),
+            });
+        }
         let current = text(&request, "currentPassword");
         let phc = stored
             .as_ref()
@@ -78,10 +92,14 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::internal)?;
         if !verified {
-            return Err(ApiError::Unauthenticated(
-                "the current password is not correct".into(),
-            ));
+            // 403, not 401: the caller did authenticate; a 401 would tell clients to drop
+            // their credential.
+            return Err(ApiError::ForbiddenOn {
+                target: crate::error::Target::new(USERS.group, USERS.plural, &name),
+                reason: "the current password is not correct".into(),
+            });
         }
+        hub.login_limiter.record_success(&name, address, now);
     }
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use tokenhub_api::kinds::tokenhub_v1::{API_TOKENS, TOKEN_USER_LABEL, TOKENS};
+use tokenhub_api::kinds::tokenhub_v1::{API_TOKENS, TOKENS};
 use tokenhub_api::registry::{ResourceType, Storage};
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_api::table::IncludeObject;
@@ -19,7 +19,7 @@ use tokenhub_core::patch::PatchType;
 use tokenhub_core::rbac::RequestAttributes;
 use tokenhub_core::request_info::RequestInfo;
 use tokenhub_core::settings::EXT_TOKENS_FEATURE;
-use tokenhub_core::tokens::{TokenOwner, owner_of, owner_of_new_token};
+use tokenhub_core::tokens::{TokenOwner, owned_by_selector, owner_of, owner_of_new_token};
 
 use super::negotiate::{Answer, answer_for, decode_body};
 use super::watch::{Presenter, WatchResponse};
@@ -451,7 +451,14 @@ async fn create_token(call: Call, body: Body) -> Result<Response, ApiError> {
             user.username
         )));
     }
-    let minted = tokens::mint(&call.hub, &user.username, token, false, &options).await?;
+    let minted = tokens::mint(
+        &call.hub,
+        &user.username,
+        token,
+        tokens::Lifetime::Requested,
+        &options,
+    )
+    .await?;
     let mut object = tokens::created_response(call.t, &minted, call.hub.clock.now());
     if options.dry_run {
         call.presenter()(&mut object);
@@ -569,7 +576,7 @@ async fn delete_collection(call: Call, body: Body) -> Result<Response, ApiError>
 
 /// `selector` ANDed with the Token owner label.
 fn and_owner(selector: Option<&str>, owner: &str) -> String {
-    let owned = format!("{TOKEN_USER_LABEL}={owner}");
+    let owned = owned_by_selector(owner);
     match selector.filter(|s| !s.trim().is_empty()) {
         Some(selector) => format!("{selector},{owned}"),
         None => owned,

@@ -53,8 +53,14 @@ impl Objects {
         loop {
             attempt += 1;
             let current = self.current(t, namespace, name).await?;
-            let patched = apply_patch(&current.object, patch, patch_type, (t.schema)())
-                .map_err(patch_error)?;
+            // The patch applies to the object as `t` shows it (a kind served under two groups
+            // is stored under one).
+            let mut shown = current.object.clone();
+            if let Some(map) = shown.as_object_mut() {
+                map.insert("apiVersion".into(), t.api_version().into());
+            }
+            let patched =
+                apply_patch(&shown, patch, patch_type, (t.schema)()).map_err(patch_error)?;
             let pinned = patched.resource_version() != current.object.resource_version();
             let (object, warnings) = decode_object(t, patched, options.field_validation)?;
             match self
@@ -165,8 +171,12 @@ fn patch_error(e: PatchError) -> ApiError {
     }
 }
 
-/// What clients cannot change on update: identity, creation time and the stored version.
+/// What clients cannot change on update: identity, creation time and the stored version; and
+/// the apiVersion it is stored as (a kind served under two groups keeps its storage group).
 fn carry_server_owned_metadata(old: &Value, new: &mut Value) {
+    if let (Some(version), Some(map)) = (old.get("apiVersion"), new.as_object_mut()) {
+        map.insert("apiVersion".into(), version.clone());
+    }
     let old_meta = old.get("metadata").and_then(Value::as_object);
     let meta = metadata_mut(new);
     for key in ["uid", "creationTimestamp", "resourceVersion", "generation"] {

@@ -108,6 +108,16 @@ async fn every_preset_binding_exists_with_its_subjects() {
             &["system:authenticated"][..],
         ),
         (
+            "tokenhub:token-owner",
+            "tokenhub:token-owner",
+            &["system:authenticated"][..],
+        ),
+        (
+            "tokenhub:login",
+            "tokenhub:login",
+            &["system:authenticated", "system:unauthenticated"][..],
+        ),
+        (
             "system:public-info-viewer",
             "system:public-info-viewer",
             &["system:authenticated", "system:unauthenticated"][..],

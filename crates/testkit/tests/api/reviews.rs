@@ -189,10 +189,21 @@ async fn self_subject_rules_reviews_list_what_a_service_account_may_do_in_a_name
             &["authentication.k8s.io"],
             &["selfsubjectreviews"],
         ),
+        // …and may log in, manage its own Tokens and change its own password (the server
+        // limits each to what is its own; a ServiceAccount has none).
+        rule(&["create"], &["tokenhub.io"], &["loginrequests"]),
+        rule(
+            &[
+                "create", "delete", "get", "list", "patch", "update", "watch",
+            ],
+            &["tokenhub.io", "ext.cattle.io"],
+            &["tokens"],
+        ),
+        rule(&["create"], &["tokenhub.io"], &["users/password"]),
     ] {
         assert!(resource_rules.contains(&expected), "{expected} in {review}");
     }
-    assert_eq!(resource_rules.len(), 3, "{review}");
+    assert_eq!(resource_rules.len(), 6, "{review}");
     let non_resource_rules = status["nonResourceRules"]
         .as_array()
         .expect("nonResourceRules");
@@ -223,7 +234,7 @@ async fn self_subject_rules_reviews_list_what_a_service_account_may_do_in_a_name
         !rules.contains(&rule(&["get", "list"], &[""], &["configmaps"])),
         "{elsewhere}"
     );
-    assert_eq!(rules.len(), 2, "{elsewhere}");
+    assert_eq!(rules.len(), 5, "{elsewhere}");
 
     // A binding to a role that does not exist makes the answer incomplete, and says why.
     api.role_binding(
@@ -658,7 +669,7 @@ async fn kubectls_protobuf_reviews_and_token_requests_are_answered_in_json() {
     assert_eq!(review["status"]["incomplete"], false);
     assert_eq!(
         review["status"]["resourceRules"].as_array().map(Vec::len),
-        Some(2),
+        Some(5),
         "only the cluster-wide rules in default: {review}"
     );
 
