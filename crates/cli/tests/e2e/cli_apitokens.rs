@@ -80,6 +80,27 @@ fn the_cloudfleet_flow_with_kubectl() {
         whoami.contains(&format!("service-account-{}", id.to_lowercase())),
         "{whoami}"
     );
+    // A RoleBinding to that user grants edit in one namespace: writes work there, nowhere else.
+    let admin_kubectl = Kubectl::new(&hub);
+    admin_kubectl.ok(&["create", "namespace", "team"]);
+    let user = format!("service-account-{}", id.to_lowercase());
+    admin_kubectl.ok(&[
+        "create",
+        "rolebinding",
+        "ci-edit",
+        "--clusterrole=edit",
+        "--user",
+        &user,
+        "-n",
+        "team",
+    ]);
+    assert_eq!(
+        k.ok(&["create", "configmap", "x", "-n", "team"]).trim(),
+        "configmap/x created"
+    );
+    let denied = k.fails(&["create", "configmap", "x", "-n", "default"]);
+    assert!(denied.contains("forbidden"), "{denied}");
+
     let no = t.run(&["can-i", "create", "configmaps", "-n", "default"]);
     assert_eq!((no.stdout.as_str(), no.status.code()), ("no\n", Some(1)));
     assert_eq!(
@@ -148,6 +169,61 @@ fn the_cloudfleet_flow_with_kubectl() {
         &ca_file(&hub),
     ]);
     assert_eq!(t.ok(&["can-i", "--profile", "ops", "*", "*"]), "yes\n");
+    let ops_file = t.home().join("ops.kubeconfig");
+    t.ok(&[
+        "kubeconfig",
+        "--profile",
+        "ops",
+        "-o",
+        ops_file.to_str().unwrap(),
+    ]);
+    let ops = Kubectl::with_kubeconfig(&ops_file);
+    ops.ok(&["create", "namespace", "made-by-ops"]);
+    ops.ok(&[
+        "create",
+        "clusterrolebinding",
+        "ops-made",
+        "--clusterrole=view",
+        "--user=someone",
+    ]);
+
+    // A hub-guest cannot create API tokens, and an edit user cannot create an Administrator one.
+    for (account, role) in [("guest", "hub-guest"), ("editor", "edit")] {
+        admin_kubectl.ok(&["create", "serviceaccount", account]);
+        admin_kubectl.ok(&[
+            "create",
+            "clusterrolebinding",
+            account,
+            &format!("--clusterrole={role}"),
+            &format!("--serviceaccount=default:{account}"),
+        ]);
+        let token = admin_kubectl
+            .ok(&["create", "token", account])
+            .trim()
+            .to_string();
+        let refused = t.run(&[
+            "apitokens",
+            "create",
+            "--name",
+            "mine",
+            "--role",
+            "Administrator",
+            "--server",
+            &hub.url,
+            "--token",
+            &token,
+            "--certificate-authority",
+            &ca_file(&hub),
+        ]);
+        assert!(!refused.status.success());
+        assert!(
+            refused
+                .stderr
+                .starts_with("error: apitokens.tokenhub.io is forbidden"),
+            "{}",
+            refused.stderr
+        );
+    }
 }
 
 #[test]
