@@ -60,20 +60,7 @@ impl Kubectl {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kubectl starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("stdin written");
-        child.wait_with_output().expect("kubectl ends").into()
+        run_with_stdin(self.command(args), stdin)
     }
 
     /// Runs and asserts success; returns stdout.
@@ -143,6 +130,23 @@ impl Kubectl {
         });
         (child, rx)
     }
+}
+
+/// Runs `command` with `stdin` written to it; collects its output.
+pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    child.wait_with_output().expect("the command ends").into()
 }
 
 /// The rows of a kubectl table: each line split on runs of spaces.

@@ -1,13 +1,12 @@
 //! Runs the real `tokenhub` binary as a client, with its own HOME, config directory and
 //! KUBECONFIG, so no test sees another's profiles or the developer's own.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use tokenhub_testkit::TestHub;
 
-use crate::kubectl::Run;
+use crate::kubectl::{Run, run_with_stdin};
 
 pub struct Tokenhub {
     home: tempfile::TempDir,
@@ -60,20 +59,7 @@ impl Tokenhub {
     }
 
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("tokenhub starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("stdin written");
-        child.wait_with_output().expect("tokenhub ends").into()
+        run_with_stdin(self.command(args), stdin)
     }
 
     /// Runs and asserts success; returns stdout.
