@@ -1,84 +1,21 @@
 //! `kill -9` of the hub binary during a stream of writes: after a restart, every write that
 //! was answered 2xx is there.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use serde_json::json;
 
+use crate::served::{Served, admin_token, client};
+
 /// Writes acknowledged before the hub is killed (more are in flight when it dies).
 const KILL_AFTER: usize = 200;
-
-/// The hub binary built by this package.
-const TOKENHUB: &str = env!("CARGO_BIN_EXE_tokenhub");
-
-struct Hub {
-    child: Child,
-    url: String,
-}
-
-/// Starts `tokenhub serve` on a free port and waits for the line that says where it serves.
-fn serve(data_dir: &Path) -> Hub {
-    let mut child = Command::new(TOKENHUB)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tokenhub starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("tokenhub logs that it serves")
-            .expect("a log line");
-        if let Some(rest) = line.split("url=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-    };
-    // Keep draining the log so the hub never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Hub { child, url }
-}
-
-fn admin_token(data_dir: &Path) -> String {
-    let kubeconfig = std::fs::read_to_string(data_dir.join("admin.kubeconfig")).unwrap();
-    kubeconfig
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .expect("a token in admin.kubeconfig")
-        .to_string()
-}
-
-fn client(data_dir: &Path) -> reqwest::Client {
-    let ca = std::fs::read(data_dir.join("ca.crt")).unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        format!("Bearer {}", admin_token(data_dir)).parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .default_headers(headers)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_write_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
-    let mut hub = serve(&data_dir);
+    let mut hub = Served::start(&data_dir, &[]);
     let http = client(&data_dir);
     let url = format!("{}/api/v1/namespaces/default/configmaps", hub.url);
 
@@ -125,7 +62,7 @@ async fn every_acknowledged_write_survives_kill_9() {
         w.await.unwrap();
     }
 
-    let hub = serve(&data_dir);
+    let hub = Served::start(&data_dir, &[]);
     let http = client(&data_dir);
     let names = acknowledged.lock().unwrap().clone();
     assert!(names.len() >= KILL_AFTER);
@@ -161,18 +98,12 @@ async fn every_acknowledged_write_survives_kill_9() {
 fn sigterm_stops_the_hub_gracefully_and_a_restart_reuses_its_data() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
-    let mut hub = serve(&data_dir);
+    let hub = Served::start(&data_dir, &[]);
     let first_ca = std::fs::read_to_string(data_dir.join("ca.crt")).unwrap();
     let first_token = admin_token(&data_dir);
-    let killed = Command::new("kill")
-        .args(["-TERM", &hub.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = hub.child.wait().unwrap();
-    assert!(status.success(), "tokenhub exited with {status}");
+    hub.stop();
 
-    let mut again = serve(&data_dir);
+    let mut again = Served::start(&data_dir, &[]);
     assert_eq!(
         std::fs::read_to_string(data_dir.join("ca.crt")).unwrap(),
         first_ca

@@ -14,4 +14,6 @@ mod karpor;
 mod kubectl;
 mod rancher_tokens;
 mod resources;
+mod secrets_in_logs;
+mod served;
 mod tokenhub;

@@ -446,6 +446,22 @@ fn a_user_cannot_see_get_or_delete_another_users_tokens_and_an_admin_can() {
         .trim(),
         not_found
     );
+    // Watching one token starts with a get of it; the timeout only bounds a regression.
+    assert_eq!(
+        fails_as(
+            &k,
+            &bob,
+            &[
+                "get",
+                "tokens.ext.cattle.io",
+                &alices,
+                "--watch",
+                "--request-timeout=20s"
+            ]
+        )
+        .trim(),
+        not_found
+    );
     // A selector naming alice does not reach her tokens.
     let run = run_as(
         &k,

@@ -30,6 +30,14 @@ impl Tokenhub {
         }
     }
 
+    /// A client whose KUBECONFIG is `path`.
+    pub fn with_kubeconfig(path: &Path) -> Tokenhub {
+        Tokenhub {
+            kubeconfig: Some(path.to_path_buf()),
+            ..Tokenhub::new()
+        }
+    }
+
     pub fn home(&self) -> &Path {
         self.home.path()
     }
