@@ -14,11 +14,12 @@
 //!   names are lowercased and cut to 256 bytes; IPv6 addresses count per /64 (one host often
 //!   has a whole /64), IPv4-mapped ones as IPv4.
 //! - A success clears the user's bucket but not the address's: otherwise an attacker with one
-//!   valid account could reset the address between guesses at others.
+//!   valid account could reset the address between guesses at others. The address is only
+//!   refunded the success's own charge, so logins that succeed never use up an address.
 //! - [`LoginLimiter::check`] then [`LoginLimiter::record_failure`] lets a few concurrent
 //!   attempts through together (each passes `check` before any failure is recorded);
-//!   [`LoginLimiter::begin_attempt`] checks and charges at once and has no such gap, at the
-//!   price of counting successful logins against the address too.
+//!   [`LoginLimiter::begin_attempt`] checks and charges at once and has no such gap; a success
+//!   then gives back what it was charged ([`LoginLimiter::record_success`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -139,11 +140,14 @@ impl LoginLimiter {
             .charge(address, self.per_address, now, self.max_keys);
     }
 
-    /// A successful login: the user's failures are forgiven; the address's are not (see the
-    /// module docs), so `address` and `now` are unused, and kept for a uniform call.
+    /// A successful login begun with [`begin_attempt`](Self::begin_attempt): the user's
+    /// failures are forgiven; the address gets back this attempt's charge but keeps its
+    /// failures (see the module docs).
     pub fn record_success(&self, username: &str, address: IpAddr, now: Timestamp) {
-        let _ = (address, now);
-        self.lock().users.tat.remove(&user_key(username));
+        let (user, address) = keys(username, address);
+        let mut state = self.lock();
+        state.users.tat.remove(&user);
+        state.addresses.refund(&address, self.per_address, now);
     }
 
     /// [`check`](Self::check) and, when allowed, count the attempt as a failure in the same
@@ -262,6 +266,19 @@ impl<K: Hash + Eq> Buckets<K> {
             .unwrap_or(Timestamp::MAX)
             .min(cap);
         self.tat.insert(key, tat);
+    }
+
+    /// Takes one attempt back out of `key`'s bucket.
+    fn refund(&mut self, key: &K, limit: Limit, now: Timestamp) {
+        let (Some(interval), Some(tat)) = (limit.interval(), self.tat.get_mut(key)) else {
+            return;
+        };
+        match tat.checked_sub(interval) {
+            Ok(earlier) if earlier > now => *tat = earlier,
+            _ => {
+                self.tat.remove(key);
+            }
+        }
     }
 
     fn purge(&mut self, now: Timestamp) {
@@ -417,15 +434,30 @@ mod tests {
     fn success_forgives_the_user_but_not_the_address() {
         let l = limiter(3, 4);
         let now = t0();
-        for _ in 0..3 {
+        for _ in 0..2 {
             l.record_failure("alice", ip(1), now);
         }
+        assert_eq!(l.begin_attempt("alice", ip(1), now), Ok(()));
         assert!(l.check("alice", ip(2), now).is_err());
         l.record_success("alice", ip(1), now);
         assert_eq!(l.check("alice", ip(2), now), Ok(()));
-        // The address still carries three failures of four.
+        // The address still carries the two failures of four, not the success.
+        l.record_failure("bob", ip(1), now);
+        assert_eq!(l.check("carol", ip(1), now), Ok(()));
         l.record_failure("bob", ip(1), now);
         assert!(l.check("carol", ip(1), now).is_err());
+    }
+
+    #[test]
+    fn logins_that_succeed_never_use_up_an_address() {
+        let l = limiter(3, 4);
+        let now = t0();
+        for n in 0..100 {
+            let user = format!("user-{n}");
+            assert_eq!(l.begin_attempt(&user, ip(1), now), Ok(()), "login {n}");
+            l.record_success(&user, ip(1), now);
+        }
+        assert_eq!(l.tracked_keys(), (0, 0));
     }
 
     #[test]
@@ -539,9 +571,9 @@ mod tests {
         );
         for now in [Timestamp::MIN, t0(), Timestamp::MAX] {
             let _ = l.check("alice", ip(1), now);
-            l.record_failure("alice", ip(1), now);
             let _ = l.begin_attempt("alice", ip(1), now);
             l.record_success("alice", ip(1), now);
+            l.record_failure("alice", ip(1), now);
         }
         let wait = l.check("bob", ip(1), Timestamp::MIN);
         assert!(wait.is_err());
