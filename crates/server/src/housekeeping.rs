@@ -1,6 +1,7 @@
 //! The hub's own writes that follow from others' changes: aggregated ClusterRole rules, the
 //! secrets of deleted Tokens, the secret and role binding of deleted APITokens, the
-//! credentials of deleted or disabled Users, and the purge of expired Tokens. They run with the hub's authority, one at a time.
+//! credentials of deleted or disabled Users, and the purge of expired Tokens. They run with the
+//! hub's authority, one at a time; what a crash left undone is swept up at the next start.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use tokenhub_api::kinds::tokenhub_v1::{
 use tokenhub_core::api_tokens::cluster_role_binding_name;
 use tokenhub_core::clock::Clock;
 use tokenhub_core::tokens::SESSION_KIND;
-use tokenhub_store::{ObjectKey, Write};
+use tokenhub_store::{ListQuery, ObjectKey, Write};
 use tokio::sync::mpsc;
 
 use crate::caches::{Caches, Chore};
@@ -83,6 +84,37 @@ async fn do_chore(objects: &Objects, chore: &Chore) -> Result<(), ApiError> {
             .await
         }
     }
+}
+
+/// Does, before the hub serves, the chores a crash or a failure left undone; otherwise a user
+/// deleted while no chore ran would leave tokens and a password to whoever is next given the
+/// name. Returns how many were done.
+pub async fn sweep_leftovers(objects: &Objects, caches: &Caches) -> Result<usize, ApiError> {
+    let mut chores = caches.leftovers();
+    let everything = |_: &Value| true;
+    let passwords = objects
+        .store()
+        .list(ListQuery {
+            resource: PASSWORDS_KEY,
+            namespace: None,
+            filter: &everything,
+            limit: None,
+            continue_from: None,
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    for item in passwords.items {
+        let chore = Chore::RemoveUserCredentials {
+            user: item.key.name.clone(),
+        };
+        if caches.user(&item.key.name).is_none() && !chores.contains(&chore) {
+            chores.push(chore);
+        }
+    }
+    for chore in &chores {
+        do_chore(objects, chore).await?;
+    }
+    Ok(chores.len())
 }
 
 async fn apply(objects: &Objects, batch: Vec<Write>) -> Result<(), ApiError> {

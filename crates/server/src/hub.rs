@@ -31,7 +31,7 @@ use crate::bootstrap::{
 use crate::caches::Caches;
 use crate::docs::{ApiDocs, OidcDocs};
 use crate::error::ApiError;
-use crate::housekeeping::{do_chores, purge_expired_tokens};
+use crate::housekeeping::{do_chores, purge_expired_tokens, sweep_leftovers};
 use crate::http::{is_token_kind, router};
 use crate::objects::{Admission, Admissions, Objects};
 use crate::state::{Hub, Limits, ServiceAccountIssuer};
@@ -225,6 +225,11 @@ pub async fn start(options: ServeOptions, clock: Arc<dyn Clock>) -> Result<Runni
         .await
         .map_err(bootstrap_failed)?;
     ensure_settings(&objects).await.map_err(bootstrap_failed)?;
+    match sweep_leftovers(&objects, &caches).await {
+        Ok(0) => {}
+        Ok(done) => tracing::info!(done, "finished the housekeeping a previous run left undone"),
+        Err(e) => tracing::warn!(error = %e, "housekeeping left undone could not be finished"),
+    }
 
     let sa = &options.service_accounts;
     let keys = Arc::new(signing_keys::load_or_create(

@@ -12,6 +12,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod hub;
 pub mod objects;
+pub mod password_records;
 pub mod state;
 pub mod tokens;
 

@@ -3,7 +3,7 @@
 //! `TestHub` stops the hub and removes its data.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -48,11 +48,23 @@ impl TestHub {
     /// Stops this hub and starts another on the same data directory (a restart), with the
     /// given clock and options.
     pub fn restart_with(
+        self,
+        clock: Arc<dyn Clock>,
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> TestHub {
+        self.restart_after(|_| {}, clock, configure)
+    }
+
+    /// As `restart_with`, running `offline` on the data directory while no hub runs: to
+    /// leave the store as a crash would have left it.
+    pub fn restart_after(
         mut self,
+        offline: impl FnOnce(&Path),
         clock: Arc<dyn Clock>,
         configure: impl FnOnce(&mut ServeOptions),
     ) -> TestHub {
         self.stop();
+        offline(&self.data_dir());
         let data_dir = std::mem::replace(
             &mut self.data_dir,
             tempfile::tempdir().expect("a placeholder directory"),

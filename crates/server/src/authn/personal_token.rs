@@ -62,6 +62,11 @@ impl Authenticator for PersonalTokens {
         let Some(user) = self.caches.user(&view.user).filter(|u| u.enabled) else {
             return rejected("the token's user does not exist or is disabled");
         };
+        // A token older than its user was made for an earlier user of that name, whose
+        // tokens are being deleted: it must not pass for the new one meanwhile.
+        if user.created.is_some_and(|created| view.created < created) {
+            return rejected("the token belongs to an earlier user of that name");
+        }
         self.last_used
             .record(TOKENS_KEY, &parsed.id, view.last_used, now);
         let mut identity = user_identity(&view.user, &user.groups);

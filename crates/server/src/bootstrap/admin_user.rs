@@ -14,6 +14,7 @@ use tokenhub_store::{ObjectKey, Write};
 use super::BootstrapError;
 use super::files::write_private;
 use crate::objects::{WriteOptions, rfc3339};
+use crate::password_records;
 use crate::state::Hub;
 use crate::tokens::{self, Lifetime};
 
@@ -38,13 +39,14 @@ pub async fn ensure_admin_user(hub: &Hub, dir: &Path) -> Result<(), BootstrapErr
     .await
     .map_err(failed)?
     .map_err(failed)?;
+    let uid = uuid::Uuid::new_v4().to_string();
     let user = json!({
         "apiVersion": USERS.api_version(),
         "kind": USERS.kind,
-        "metadata": {"name": ADMIN, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": rfc3339(hub.clock.now())},
+        "metadata": {"name": ADMIN, "uid": uid, "creationTimestamp": rfc3339(hub.clock.now())},
         "spec": {"displayName": "Administrator", "enabled": true, "groups": BOOTSTRAP_ADMIN_GROUPS},
     });
-    let record = json!({"metadata": {"name": ADMIN}, "hash": hash});
+    let record = password_records::record(ADMIN, &uid, &hash);
     let written = hub
         .objects
         .store()

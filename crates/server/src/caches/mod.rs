@@ -184,6 +184,42 @@ impl Caches {
             .collect()
     }
 
+    /// The chores the change feed called for that may not have been done: a crash between a
+    /// write and its chore, or a failed chore, leaves tokens of users who are gone, sessions
+    /// of disabled users and secrets of deleted tokens. Each chore is listed once.
+    pub fn leftovers(&self) -> Vec<Chore> {
+        let users = read(&self.users);
+        let tokens = read(&self.tokens);
+        let mut chores = Vec::new();
+        let mut add = |chore: Chore| {
+            if !chores.contains(&chore) {
+                chores.push(chore);
+            }
+        };
+        for token in tokens.values() {
+            let user = token.user.clone();
+            match users.get(&token.user) {
+                None => add(Chore::RemoveUserCredentials { user }),
+                Some(u) if !u.enabled && token.session => add(Chore::EndSessions { user }),
+                Some(_) => {}
+            }
+        }
+        for name in read(&self.token_secrets).keys() {
+            if !tokens.contains_key(name) {
+                add(Chore::ForgetTokenSecret {
+                    token: name.clone(),
+                });
+            }
+        }
+        let api_tokens = read(&self.api_tokens);
+        for id in read(&self.api_token_secrets).keys() {
+            if !api_tokens.contains_key(id) {
+                add(Chore::ForgetApiToken { id: id.clone() });
+            }
+        }
+        chores
+    }
+
     /// The values of the Settings in effect.
     pub fn settings(&self) -> SettingValues {
         let settings = read(&self.settings);
@@ -247,6 +283,11 @@ impl Caches {
                                 Ok((fresh, rv)) => {
                                     caches.replace_with(&fresh);
                                     after = rv;
+                                    // The skipped changes' chores are lost with them.
+                                    for chore in caches.leftovers() {
+                                        let _ = chores.send(chore);
+                                    }
+                                    caches.send_aggregations(&chores);
                                 }
                                 Err(e) => tracing::error!(error = %e, "reloading the views failed"),
                             }
@@ -470,4 +511,88 @@ fn aggregation_selectors(object: &Value) -> Option<Vec<LabelSelector>> {
             .filter_map(|s| LabelSelector::from_json(s).ok())
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const HASH: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    fn user(name: &str, enabled: bool) -> Value {
+        json!({"metadata": {"name": name, "uid": format!("uid-{name}")}, "spec": {"enabled": enabled}})
+    }
+
+    fn token(name: &str, user: &str, kind: &str) -> Value {
+        json!({"metadata": {"name": name, "creationTimestamp": "2026-01-01T00:00:00Z"},
+               "spec": {"userID": user, "kind": kind}})
+    }
+
+    #[test]
+    fn leftovers_are_the_chores_a_crash_may_have_lost_each_once() {
+        let caches = Caches::default();
+        let secret = json!({"hash": HASH});
+        let add = |resource: &str, name: &str, object: Value| {
+            let mut object = object;
+            object["metadata"]["name"] = json!(name);
+            caches.apply(resource, &object, false);
+        };
+        add(&USERS.storage_key(), "alice", user("alice", true));
+        add(&USERS.storage_key(), "bob", user("bob", false));
+        add(
+            &TOKENS.storage_key(),
+            "token-a",
+            token("token-a", "alice", "session"),
+        );
+        add(
+            &TOKENS.storage_key(),
+            "token-b",
+            token("token-b", "bob", "session"),
+        );
+        add(
+            &TOKENS.storage_key(),
+            "token-c",
+            token("token-c", "bob", ""),
+        );
+        add(
+            &TOKENS.storage_key(),
+            "token-g1",
+            token("token-g1", "gone", ""),
+        );
+        add(
+            &TOKENS.storage_key(),
+            "token-g2",
+            token("token-g2", "gone", "session"),
+        );
+        for name in [
+            "token-a", "token-b", "token-c", "token-g1", "token-g2", "token-x",
+        ] {
+            add(TOKEN_SECRETS_KEY, name, secret.clone());
+        }
+        add(
+            &API_TOKENS.storage_key(),
+            "kept",
+            json!({"spec": {"role": "User"}}),
+        );
+        add(API_TOKEN_SECRETS_KEY, "kept", secret.clone());
+        add(API_TOKEN_SECRETS_KEY, "lost", secret);
+
+        let mut chores = caches.leftovers();
+        chores.sort_by_key(|c| format!("{c:?}"));
+        assert_eq!(
+            chores,
+            vec![
+                Chore::EndSessions { user: "bob".into() },
+                Chore::ForgetApiToken { id: "lost".into() },
+                Chore::ForgetTokenSecret {
+                    token: "token-x".into()
+                },
+                Chore::RemoveUserCredentials {
+                    user: "gone".into()
+                },
+            ]
+        );
+    }
 }

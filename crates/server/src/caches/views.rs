@@ -12,6 +12,7 @@ pub struct UserView {
     pub uid: String,
     pub enabled: bool,
     pub groups: Vec<String>,
+    pub created: Option<Timestamp>,
 }
 
 impl UserView {
@@ -23,6 +24,9 @@ impl UserView {
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
+            created: object
+                .meta_str("creationTimestamp")
+                .and_then(|t| t.parse().ok()),
         }
     }
 }

@@ -17,6 +17,7 @@ use super::resources::Call;
 use super::respond;
 use crate::error::ApiError;
 use crate::objects::{WriteOptions, decode_object, invalid_if_any};
+use crate::password_records;
 use crate::tokens;
 
 const REFUSAL: &str = "invalid username or password";
@@ -29,8 +30,12 @@ fn spec_text(request: &Value, field: &str) -> String {
         .to_string()
 }
 
-/// The stored password hash of `username`, if the user has one.
-async fn password_hash(call: &Call, username: &str) -> Result<Option<String>, ApiError> {
+/// The stored password hash of `username` (whose uid is `user_uid`), if they have one.
+async fn password_hash(
+    call: &Call,
+    username: &str,
+    user_uid: &str,
+) -> Result<Option<String>, ApiError> {
     let key = ObjectKey::new(PASSWORDS_KEY, "", username);
     let stored = call
         .hub
@@ -39,12 +44,7 @@ async fn password_hash(call: &Call, username: &str) -> Result<Option<String>, Ap
         .get(&key)
         .await
         .map_err(ApiError::internal)?;
-    Ok(stored.and_then(|s| {
-        s.object
-            .get("hash")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    }))
+    Ok(stored.and_then(|s| password_records::hash_for(&s.object, user_uid)))
 }
 
 pub async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
@@ -74,11 +74,11 @@ pub async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
             retry_after_seconds: u32::try_from(retry.seconds().max(1)).unwrap_or(u32::MAX),
         });
     }
-    let enabled = hub.caches.user(&username).is_some_and(|u| u.enabled);
-    let hash = if enabled {
-        password_hash(&call, &username).await?
-    } else {
-        None
+    let user = hub.caches.user(&username).filter(|u| u.enabled);
+    let enabled = user.is_some();
+    let hash = match user {
+        Some(user) => password_hash(&call, &username, &user.uid).await?,
+        None => None,
     };
     // The hash is checked (or a dummy one, for unknown users) off the async workers: argon2
     // takes tens of milliseconds on purpose.

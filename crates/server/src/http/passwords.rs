@@ -7,9 +7,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokenhub_api::decode::prune_unknown_fields;
 use tokenhub_api::kinds::tokenhub_v1::{PASSWORDS_KEY, USERS, user_password_schema};
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_core::rbac::RequestAttributes;
 use tokenhub_core::users::{hash_password, password_error, verify_password};
@@ -19,6 +20,7 @@ use super::resources::Call;
 use super::respond;
 use crate::error::ApiError;
 use crate::objects::invalid_if_any;
+use crate::password_records;
 
 fn text(body: &Value, field: &str) -> String {
     body.get(field)
@@ -54,7 +56,8 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
     }
     // The user must exist (asked only now: whether another user exists is not a user's to
     // learn here).
-    hub.objects.get(&USERS, "", &name).await?;
+    let user = hub.objects.get(&USERS, "", &name).await?;
+    let user_uid = user.uid().unwrap_or_default().to_string();
     let password = text(&request, "password");
     invalid_if_any(
         &USERS,
@@ -84,8 +87,7 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
         let current = text(&request, "currentPassword");
         let phc = stored
             .as_ref()
-            .and_then(|s| s.object.get("hash").and_then(Value::as_str))
-            .map(str::to_string);
+            .and_then(|s| password_records::hash_for(&s.object, &user_uid));
         let verified = tokio::task::spawn_blocking(move || {
             phc.is_some_and(|phc| verify_password(&current, &phc))
         })
@@ -105,7 +107,7 @@ pub async fn set(call: Call, body: Body) -> Result<Response, ApiError> {
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let record = json!({"metadata": {"name": name}, "hash": hash});
+    let record = password_records::record(&name, &user_uid, &hash);
     let write = match stored {
         Some(_) => Write::Update {
             key,

@@ -15,6 +15,7 @@ mod errors;
 mod escalation;
 mod expired;
 mod impersonation;
+mod leftovers;
 mod limits;
 mod list;
 mod login;

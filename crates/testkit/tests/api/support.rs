@@ -138,6 +138,35 @@ impl Api {
         Api::from_hub(self.hub.restart_with(Arc::new(SystemClock), configure))
     }
 
+    /// Restarts the hub, with `clock`, after writing `writes` straight to its store, as a
+    /// crash between a write and its consequences would leave it.
+    pub fn restart_after_writing(
+        self,
+        clock: Arc<dyn Clock>,
+        writes: Vec<tokenhub_store::Write>,
+    ) -> Api {
+        let offline = |data_dir: &std::path::Path| {
+            let db = data_dir.join("tokenhub.db");
+            // Its own thread: this test's runtime cannot block on another.
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                runtime.block_on(async move {
+                    use tokenhub_store::Store;
+                    let store = tokenhub_store::SqliteStore::open(&db, Arc::new(SystemClock))
+                        .await
+                        .expect("the hub's store");
+                    store.apply(writes).await.expect("the offline writes");
+                });
+            })
+            .join()
+            .expect("the offline writer");
+        };
+        Api::from_hub(self.hub.restart_after(offline, clock, |_| {}))
+    }
+
     /// A client presenting `token`.
     pub fn with_token(&self, token: &str) -> Client {
         Client {
