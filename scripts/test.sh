@@ -11,6 +11,11 @@ if ! need kubectl; then
   exit 1
 fi
 
+if ! need curl; then
+  # An HTTP/2 client besides kubectl, for the end-to-end tests.
+  apt-get update && apt-get install -y --no-install-recommends curl ca-certificates
+fi
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

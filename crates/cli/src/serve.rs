@@ -130,6 +130,10 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
+        // Listen before the hub says it serves: a SIGTERM right after that line must stop it
+        // gracefully, not kill it by the signal's default action.
+        let signals =
+            ShutdownSignals::listen().map_err(|e| format!("cannot handle signals: {e}"))?;
         let hub = start(options, Arc::new(SystemClock))
             .await
             .map_err(|e| e.to_string())?;
@@ -140,7 +144,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         let handle = hub.shutdown_handle();
         tokio::select! {
             result = hub.wait() => result.map_err(|e| format!("the server stopped: {e}")),
-            signal = shutdown_signal() => {
+            signal = signals.next() => {
                 tracing::info!(%signal, "shutting down");
                 handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
                 Ok(())
@@ -149,15 +153,26 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     })
 }
 
-async fn shutdown_signal() -> &'static str {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(_) => return std::future::pending().await,
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        _ = term.recv() => "SIGTERM",
+/// SIGTERM and SIGINT, handled from the moment they are listened to.
+struct ShutdownSignals {
+    term: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn listen() -> std::io::Result<ShutdownSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(ShutdownSignals {
+            term: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.term.recv() => "SIGTERM",
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use tokenhub_core::request_info::RequestInfo;
 
 use crate::caches::Caches;
 use crate::error::{ApiError, Target};
+use crate::http::body::refuse_after_reading;
 use crate::state::Hub;
 
 #[derive(Debug)]
@@ -104,7 +105,7 @@ pub async fn authorize(State(hub): State<Arc<Hub>>, mut request: Request, next: 
         attributes.name = name;
     }
     if let Err(e) = hub.authorizer.require(&user, &attributes) {
-        return e.into_response();
+        return refuse_after_reading(request, hub.limits.max_body_bytes, e.into_response()).await;
     }
     request.extensions_mut().insert(info);
     next.run(request).await

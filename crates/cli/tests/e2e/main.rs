@@ -10,6 +10,7 @@ mod cli_profiles;
 mod cli_reviews;
 mod cli_sessions;
 mod crash;
+mod http2;
 mod karpor;
 mod kubectl;
 mod rancher_tokens;

@@ -1,6 +1,6 @@
 //! The HTTP door: routes, and handlers that only extract, call and map.
 
-mod body;
+pub(crate) mod body;
 mod documents;
 mod limits;
 mod login;
