@@ -32,13 +32,15 @@ fn secret_key(id: &str) -> ObjectKey {
     ObjectKey::new(API_TOKEN_SECRETS_KEY, "", id)
 }
 
-/// The ClusterRoleBinding that gives the token of `id` its role.
-pub fn role_binding(id: &str, role: Role, owner_uid: &str) -> Value {
+/// The ClusterRoleBinding that gives the token of `id` its role, made with the token.
+pub fn role_binding(id: &str, role: Role, owner_uid: &str, created: &str) -> Value {
     json!({
         "apiVersion": CLUSTER_ROLE_BINDINGS.api_version(),
         "kind": CLUSTER_ROLE_BINDINGS.kind,
         "metadata": {
             "name": cluster_role_binding_name(id),
+            "uid": uuid::Uuid::new_v4().to_string(),
+            "creationTimestamp": created,
             "labels": {API_TOKEN_LABEL: id},
             "ownerReferences": [{
                 "apiVersion": API_TOKENS.api_version(),
@@ -87,56 +89,31 @@ pub async fn create(
         }),
     );
     let bearer = issue(CredentialKind::ApiToken, &id).map_err(ApiError::internal)?;
-    let also = vec![Write::Create {
-        key: secret_key(&id),
-        object: secret_record(&id, &bearer),
-    }];
+    // The secret and the role's binding go in the token's own transaction: no token is ever
+    // stored without its role, nor a role without its token.
+    let also = |stored: &Value| {
+        let uid = stored.uid().unwrap_or_default();
+        let created = stored.meta_str("creationTimestamp").unwrap_or_default();
+        vec![
+            Write::Create {
+                key: secret_key(&id),
+                object: secret_record(&id, &bearer),
+            },
+            Write::Create {
+                key: ObjectKey::new(
+                    CLUSTER_ROLE_BINDINGS.storage_key(),
+                    "",
+                    cluster_role_binding_name(&id),
+                ),
+                object: role_binding(&id, role, uid, created),
+            },
+        ]
+    };
     let written = hub
         .objects
         .create_with(&API_TOKENS, "", token, options, also)
         .await?;
-    if options.dry_run {
-        return Ok((written.object, bearer));
-    }
-    // The binding names the token's uid, known only now; if it cannot be written the token
-    // goes too, so that no token without its role is left behind.
-    let uid = written.object.uid().unwrap_or_default().to_string();
-    let binding = role_binding(&id, role, &uid);
-    let key = ObjectKey::new(
-        CLUSTER_ROLE_BINDINGS.storage_key(),
-        "",
-        cluster_role_binding_name(&id),
-    );
-    match hub
-        .objects
-        .store()
-        .apply(vec![Write::Create {
-            key,
-            object: binding,
-        }])
-        .await
-    {
-        Ok(written_binding) => {
-            if let Some(rv) = written_binding.first().map(|w| w.stored().resource_version) {
-                hub.caches.caught_up_to(rv).await;
-            }
-            Ok((written.object, bearer))
-        }
-        Err(e) => {
-            let token_key = ObjectKey::new(API_TOKENS.storage_key(), "", id.as_str());
-            let _ = hub
-                .objects
-                .store()
-                .apply(vec![
-                    Write::DeleteIfExists { key: token_key },
-                    Write::DeleteIfExists {
-                        key: secret_key(&id),
-                    },
-                ])
-                .await;
-            Err(ApiError::internal(e))
-        }
-    }
+    Ok((written.object, bearer))
 }
 
 /// Gives the token a new secret; the old one stops working from the next request on.

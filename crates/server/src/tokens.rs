@@ -98,7 +98,7 @@ pub async fn mint(
         }];
         match hub
             .objects
-            .create_with(&TOKENS, "", token.clone(), options, also)
+            .create_with(&TOKENS, "", token.clone(), options, |_| also.clone())
             .await
         {
             Ok(written) => {

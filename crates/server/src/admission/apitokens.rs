@@ -41,7 +41,7 @@ impl Admission for ApiTokenRoles {
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let mut binding = role_binding(id, role_of(new), "");
+        let mut binding = role_binding(id, role_of(new), "", "");
         self.escalation
             .admit(requester, &CLUSTER_ROLE_BINDINGS, "", None, &mut binding)
     }

@@ -25,18 +25,20 @@ impl Objects {
         body: Value,
         options: &WriteOptions,
     ) -> Result<Written, ApiError> {
-        self.create_with(t, namespace, body, options, Vec::new())
+        self.create_with(t, namespace, body, options, |_| Vec::new())
             .await
     }
 
-    /// Creates an object together with `also`, in one transaction (records that go with it).
+    /// Creates an object together with the writes `also` makes from it as it will be stored
+    /// (name, uid), in one transaction: records and objects that go with it. The answer waits
+    /// until the views have applied all of them.
     pub async fn create_with(
         &self,
         t: &ResourceType,
         namespace: &str,
         body: Value,
         options: &WriteOptions,
-        also: Vec<Write>,
+        also: impl Fn(&Value) -> Vec<Write>,
     ) -> Result<Written, ApiError> {
         let (mut object, warnings) = decode_object(t, body, options.field_validation)?;
         adopt_request_namespace(t, &mut object, namespace)?;
@@ -76,14 +78,16 @@ impl Objects {
                 key,
                 object: object.clone(),
             }];
-            batch.extend(also.iter().cloned());
+            batch.extend(also(&object));
             match self.store.apply(batch).await {
                 Ok(written) => {
+                    let last = written.iter().map(|w| w.stored().resource_version).max();
                     let Some(created) = written.into_iter().next() else {
                         return Err(ApiError::internal("a create reported no result"));
                     };
+                    self.settled_at(last).await;
                     return Ok(Written {
-                        object: self.settled(created.into_stored().object).await,
+                        object: created.into_stored().object,
                         warnings,
                     });
                 }

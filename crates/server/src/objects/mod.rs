@@ -72,13 +72,16 @@ impl Objects {
 
     /// Waits until the hub's views have applied the write that stored `object`.
     async fn settled(&self, object: Value) -> Value {
-        if let (Some(views), Some(rv)) = (
-            &self.views,
-            object.resource_version().and_then(|rv| rv.parse().ok()),
-        ) {
+        self.settled_at(object.resource_version().and_then(|rv| rv.parse().ok()))
+            .await;
+        object
+    }
+
+    /// Waits until the views have applied the write of `resource_version`.
+    async fn settled_at(&self, resource_version: Option<u64>) {
+        if let (Some(views), Some(rv)) = (&self.views, resource_version) {
             views.caught_up_to(rv).await;
         }
-        object
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -63,6 +63,13 @@ async fn a_user_token_views_writes_nothing_and_is_service_account_named() {
         binding["metadata"]["ownerReferences"][0]["uid"],
         created["metadata"]["uid"]
     );
+    // Made in the token's own transaction, with the metadata any object has.
+    assert_eq!(
+        binding["metadata"]["creationTimestamp"],
+        created["metadata"]["creationTimestamp"]
+    );
+    assert_eq!(binding["metadata"]["uid"].as_str().map(str::len), Some(36));
+    assert_ne!(binding["metadata"]["uid"], created["metadata"]["uid"]);
 
     let token = api.with_token(&bearer);
     let me = token
