@@ -521,63 +521,50 @@ mod tests {
 
     const HASH: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
+    fn named(name: &str, rest: Value) -> Value {
+        let mut object = rest;
+        object["metadata"]["name"] = json!(name);
+        object
+    }
+
     fn user(name: &str, enabled: bool) -> Value {
-        json!({"metadata": {"name": name, "uid": format!("uid-{name}")}, "spec": {"enabled": enabled}})
+        named(name, json!({"spec": {"enabled": enabled}}))
     }
 
     fn token(name: &str, user: &str, kind: &str) -> Value {
-        json!({"metadata": {"name": name, "creationTimestamp": "2026-01-01T00:00:00Z"},
-               "spec": {"userID": user, "kind": kind}})
+        named(
+            name,
+            json!({"metadata": {"creationTimestamp": "2026-01-01T00:00:00Z"},
+                   "spec": {"userID": user, "kind": kind}}),
+        )
+    }
+
+    fn secret(name: &str) -> Value {
+        named(name, json!({"hash": HASH}))
     }
 
     #[test]
     fn leftovers_are_the_chores_a_crash_may_have_lost_each_once() {
         let caches = Caches::default();
-        let secret = json!({"hash": HASH});
-        let add = |resource: &str, name: &str, object: Value| {
-            let mut object = object;
-            object["metadata"]["name"] = json!(name);
-            caches.apply(resource, &object, false);
-        };
-        add(&USERS.storage_key(), "alice", user("alice", true));
-        add(&USERS.storage_key(), "bob", user("bob", false));
-        add(
-            &TOKENS.storage_key(),
-            "token-a",
-            token("token-a", "alice", "session"),
-        );
-        add(
-            &TOKENS.storage_key(),
-            "token-b",
-            token("token-b", "bob", "session"),
-        );
-        add(
-            &TOKENS.storage_key(),
-            "token-c",
-            token("token-c", "bob", ""),
-        );
-        add(
-            &TOKENS.storage_key(),
-            "token-g1",
-            token("token-g1", "gone", ""),
-        );
-        add(
-            &TOKENS.storage_key(),
-            "token-g2",
-            token("token-g2", "gone", "session"),
-        );
-        for name in [
+        let objects = [
+            (USERS.storage_key(), user("alice", true)),
+            (USERS.storage_key(), user("bob", false)),
+            (TOKENS.storage_key(), token("token-a", "alice", "session")),
+            (TOKENS.storage_key(), token("token-b", "bob", "session")),
+            (TOKENS.storage_key(), token("token-c", "bob", "")),
+            (TOKENS.storage_key(), token("token-g1", "gone", "")),
+            (TOKENS.storage_key(), token("token-g2", "gone", "session")),
+            (API_TOKENS.storage_key(), named("kept", json!({}))),
+            (API_TOKEN_SECRETS_KEY.into(), secret("kept")),
+            (API_TOKEN_SECRETS_KEY.into(), secret("lost")),
+        ];
+        let secrets = [
             "token-a", "token-b", "token-c", "token-g1", "token-g2", "token-x",
-        ] {
-            add(TOKEN_SECRETS_KEY, name, secret.clone());
+        ]
+        .map(|name| (TOKEN_SECRETS_KEY.to_string(), secret(name)));
+        for (resource, object) in objects.iter().chain(&secrets) {
+            caches.apply(resource, object, false);
         }
-        add(
-            &API_TOKENS.storage_key(),
-            "kept",
-            json!({"spec": {"role": "User"}}),
-        );
-        add(API_TOKEN_SECRETS_KEY, "kept", secret.clone());
-        add(API_TOKEN_SECRETS_KEY, "lost", secret);
 
         let mut chores = caches.leftovers();
         chores.sort_by_key(|c| format!("{c:?}"));
