@@ -11,7 +11,6 @@ use tokenhub_core::request_info::RequestInfo;
 
 use crate::caches::Caches;
 use crate::error::{ApiError, Target};
-use crate::http::body::refuse_after_reading;
 use crate::state::Hub;
 
 #[derive(Debug)]
@@ -105,7 +104,7 @@ pub async fn authorize(State(hub): State<Arc<Hub>>, mut request: Request, next: 
         attributes.name = name;
     }
     if let Err(e) = hub.authorizer.require(&user, &attributes) {
-        return refuse_after_reading(request, hub.limits.max_body_bytes, e.into_response()).await;
+        return e.into_response();
     }
     request.extensions_mut().insert(info);
     next.run(request).await

@@ -1,6 +1,6 @@
-//! HTTP/2 clients besides kubectl: a request refused before its body was read (401, 403)
-//! still gets its answer. Without reading the rest of the body first, the server resets the
-//! stream and curl reports "Stream error in the HTTP/2 framing layer" instead of the answer.
+//! HTTP/2 clients besides kubectl: a request answered before its body was read (401, 403,
+//! 404, 415) still gets its answer. Without reading the rest of the body first, the server
+//! resets the stream and curl reports "Stream error in the HTTP/2 framing layer" instead.
 
 use std::process::Command;
 
@@ -16,8 +16,15 @@ fn large_config_map() -> String {
     )
 }
 
-/// The status code and HTTP version curl reports for a POST of `body_file` with `token`.
-fn curl_post(hub: &TestHub, token: &str, body_file: &std::path::Path) -> String {
+/// The status code and HTTP version curl reports for a POST of `body_file` to `path` with
+/// `token` and `content_type`.
+fn curl_post(
+    hub: &TestHub,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    body_file: &std::path::Path,
+) -> String {
     let out = Command::new("curl")
         .args([
             "--http2",
@@ -30,10 +37,10 @@ fn curl_post(hub: &TestHub, token: &str, body_file: &std::path::Path) -> String 
         .arg("--cacert")
         .arg(hub.data_dir().join("ca.crt"))
         .args(["-H", &format!("Authorization: Bearer {token}")])
-        .args(["-H", "Content-Type: application/json", "-X", "POST"])
+        .args(["-H", &format!("Content-Type: {content_type}"), "-X", "POST"])
         .arg("--data-binary")
         .arg(format!("@{}", body_file.display()))
-        .arg(format!("{}/api/v1/namespaces/default/configmaps", hub.url))
+        .arg(format!("{}{path}", hub.url))
         .output()
         .expect("curl runs");
     format!(
@@ -53,9 +60,27 @@ fn a_refused_upload_gets_its_answer_over_http2() {
     let body = dir.path().join("large.json");
     std::fs::write(&body, large_config_map()).unwrap();
 
+    let config_maps = "/api/v1/namespaces/default/configmaps";
+    let json = "application/json";
+    let cases = [
+        ("not-a-token", config_maps, json, "401 2"),
+        (powerless.as_str(), config_maps, json, "403 2"),
+        (
+            hub.admin_token.as_str(),
+            "/api/v1/namespaces/default/widgets",
+            json,
+            "404 2",
+        ),
+        (hub.admin_token.as_str(), config_maps, "text/plain", "415 2"),
+    ];
     // The reset is a race with the upload: several tries make a regression show.
-    for _ in 0..5 {
-        assert_eq!(curl_post(&hub, "not-a-token", &body), "401 2");
-        assert_eq!(curl_post(&hub, &powerless, &body), "403 2");
+    for _ in 0..3 {
+        for (token, path, content_type, answer) in cases {
+            assert_eq!(
+                curl_post(&hub, token, path, content_type, &body),
+                answer,
+                "{path} {content_type}"
+            );
+        }
     }
 }

@@ -22,7 +22,6 @@ pub use personal_token::{PersonalTokens, TOKEN_NAME_EXTRA};
 pub use service_account::ServiceAccountTokens;
 
 use crate::error::ApiError;
-use crate::http::body::refuse_after_reading;
 use crate::state::Hub;
 
 /// What an authenticator makes of a token.
@@ -97,8 +96,7 @@ pub async fn authenticate(
             Ok((user, _)) => user,
             Err(reason) => {
                 tracing::debug!(%reason, "authentication failed");
-                let refusal = ApiError::Unauthorized.into_response();
-                return refuse_after_reading(request, hub.limits.max_body_bytes, refusal).await;
+                return ApiError::Unauthorized.into_response();
             }
         },
         None => UserInfo::anonymous(),

@@ -1,6 +1,6 @@
 //! The HTTP door: routes, and handlers that only extract, call and map.
 
-pub(crate) mod body;
+mod body;
 mod documents;
 mod limits;
 mod login;
@@ -12,6 +12,7 @@ mod reviews;
 mod special;
 mod table;
 mod token_request;
+mod unread_body;
 mod watch;
 
 use std::sync::Arc;
@@ -43,10 +44,15 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route(OPENID_CONFIG_PATH, get(documents::openid_configuration))
         .route(JWKS_PATH, get(documents::jwks))
         .fallback(resources::handle)
-        // Outermost last: limit, authenticate, impersonate, authorize, then route.
+        // Outermost last: read what handlers leave unread, limit, authenticate, impersonate,
+        // authorize, then route.
         .layer(from_fn_with_state(Arc::clone(&hub), authz::authorize))
         .layer(from_fn_with_state(Arc::clone(&hub), authn::impersonate))
         .layer(from_fn_with_state(Arc::clone(&hub), authn::authenticate))
         .layer(from_fn_with_state(Arc::clone(&hub), limits::in_flight))
+        .layer(from_fn_with_state(
+            Arc::clone(&hub),
+            unread_body::read_unread_body,
+        ))
         .with_state(hub)
 }
