@@ -4,10 +4,14 @@
 
 use serde_json::{Map, Value, json};
 
-use tokenhub_api::kinds::tokenhub_v1::{TOKEN_KIND_LABEL, TOKEN_USER_LABEL};
+use tokenhub_api::kinds::rbac_v1::CLUSTER_ROLE_BINDINGS;
+use tokenhub_api::kinds::tokenhub_v1::{
+    API_TOKEN_SECRETS_KEY, TOKEN_KIND_LABEL, TOKEN_SECRETS_KEY, TOKEN_USER_LABEL,
+};
+use tokenhub_api::meta::ObjectExt;
 
-use super::KindRules;
-use crate::api_tokens::validate_api_token_update;
+use super::{Dependent, KindRules};
+use crate::api_tokens::{cluster_role_binding_name, validate_api_token_update};
 use crate::settings::validate_feature;
 use crate::tokens::{SESSION_KIND, validate_token_create};
 use crate::users::{validate_user, validate_user_update};
@@ -71,6 +75,12 @@ impl KindRules for TokenRules {
         // Which fields may change, and the ttl, depend on the caller: see the admission.
         Vec::new()
     }
+
+    /// Its secret's hash.
+    fn deleted_with(&self, token: &Value) -> Vec<Dependent> {
+        let name = token.name().unwrap_or_default();
+        vec![Dependent::new(TOKEN_SECRETS_KEY, name)]
+    }
 }
 
 /// Whether a Token is a login session.
@@ -92,6 +102,18 @@ impl KindRules for ApiTokenRules {
 
     fn validate_update(&self, old: &Value, new: &Value) -> Vec<FieldError> {
         validate_api_token_update(old, new)
+    }
+
+    /// Its secret's hash and its role's ClusterRoleBinding.
+    fn deleted_with(&self, token: &Value) -> Vec<Dependent> {
+        let id = token.name().unwrap_or_default();
+        vec![
+            Dependent::new(API_TOKEN_SECRETS_KEY, id),
+            Dependent::new(
+                CLUSTER_ROLE_BINDINGS.storage_key(),
+                cluster_role_binding_name(id),
+            ),
+        ]
     }
 }
 

@@ -32,6 +32,28 @@ pub trait KindRules: Send + Sync {
     fn deletion_forbidden(&self, _object: &Value) -> Option<String> {
         None
     }
+
+    /// What goes with this object when it is deleted, in the same transaction: stored
+    /// records and cluster-scoped objects it owns.
+    fn deleted_with(&self, _object: &Value) -> Vec<Dependent> {
+        Vec::new()
+    }
+}
+
+/// A cluster-scoped record or object that another owns: its resource's storage key and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependent {
+    pub resource: String,
+    pub name: String,
+}
+
+impl Dependent {
+    pub fn new(resource: impl Into<String>, name: impl Into<String>) -> Self {
+        Dependent {
+            resource: resource.into(),
+            name: name.into(),
+        }
+    }
 }
 
 /// Kinds whose objects need nothing beyond the generic metadata rules.

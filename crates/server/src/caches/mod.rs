@@ -52,13 +52,15 @@ pub enum Chore {
         cluster_role: String,
         rules: Vec<PolicyRule>,
     },
-    /// A Token is gone: forget its secret's hash.
+    /// A Token is gone but its secret's hash is not (data of a version that did not delete
+    /// both at once): forget the hash.
     ForgetTokenSecret { token: String },
     /// A User is gone: delete their tokens and password.
     RemoveUserCredentials { user: String },
     /// A User was disabled: delete their session tokens.
     EndSessions { user: String },
-    /// An APIToken is gone: forget its secret and remove its role's ClusterRoleBinding.
+    /// An APIToken is gone but its secret is not (data of a version that did not delete both
+    /// at once): forget the secret and remove its role's ClusterRoleBinding.
     ForgetApiToken { id: String },
 }
 
@@ -316,11 +318,6 @@ impl Caches {
         let deleted = event.event_type == EventType::Deleted;
         let resource = event.key.resource.as_str();
         let name = event.key.name.clone();
-        if resource == TOKENS.storage_key() && deleted {
-            let _ = chores.send(Chore::ForgetTokenSecret {
-                token: name.clone(),
-            });
-        }
         if resource == USERS.storage_key() {
             let was_enabled = event
                 .previous

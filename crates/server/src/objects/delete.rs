@@ -6,7 +6,7 @@ use serde_json::Value;
 use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::kinds::rules_for;
-use tokenhub_store::{Precondition, StoreError, Write};
+use tokenhub_store::{ObjectKey, Precondition, StoreError, Write};
 
 use super::list::{ListOptions, ObjectList};
 use super::{MODIFIED, Objects, object_key, target};
@@ -90,6 +90,12 @@ impl Objects {
                 namespace: name.to_string(),
             });
         }
+        // What it owns goes first: the object's own deletion stays the last write reported.
+        batch.extend(rules_for(t).deleted_with(object).into_iter().map(|d| {
+            Write::DeleteIfExists {
+                key: ObjectKey::new(d.resource, "", d.name),
+            }
+        }));
         batch.push(Write::Delete {
             key,
             precondition: Precondition {

@@ -163,6 +163,8 @@ async fn regenerate_and_delete_kill_the_old_secret_at_once() {
         .await
         .expect(200);
 
+    let binding = format!("{}/apitoken-{}", cluster_role_bindings(), id.to_lowercase());
+    api.get(&binding).await.expect(200);
     api.delete(&format!("{API_TOKENS}/{id}"), &json!({}))
         .await
         .expect(200);
@@ -171,6 +173,8 @@ async fn regenerate_and_delete_kill_the_old_secret_at_once() {
         401,
         "Unauthorized",
     );
+    // Its role went with it, in the same write.
+    assert_failure_code(&api.get(&binding).await, 404, "NotFound");
     assert_failure_code(
         &api.post(&format!("{API_TOKENS}/{id}/regenerate"), &json!({}))
             .await,
