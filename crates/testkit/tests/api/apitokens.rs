@@ -1,12 +1,15 @@
 //! APITokens (issue 5): an ID and a secret shown once, a role bound by a ClusterRoleBinding the
-//! token owns, regenerate and delete that kill the old secret at once, expiry, and nobody
-//! minting a token stronger than themselves.
+//! token owns, regenerate and delete that kill the old secret at once, expiry, lastUsedAt
+//! written behind, and nobody minting a token stronger than themselves.
+
+use std::time::Duration;
 
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
 use crate::accounts::{cluster_role_binding_body, cluster_role_bindings, service_account_subject};
 use crate::support::{Api, assert_failure_code};
+use tokenhub_core::clock::Clock;
 
 const API_TOKENS: &str = "/apis/tokenhub.io/v1/apitokens";
 
@@ -316,5 +319,48 @@ async fn only_the_display_name_and_description_change() {
     assert!(
         fields.contains(&"spec.displayName") && fields.contains(&"spec.role"),
         "{status}"
+    );
+}
+
+#[tokio::test]
+async fn last_used_at_is_written_behind_at_most_once_a_minute() {
+    let (api, clock) =
+        Api::with_manual_clock_and(|o| o.last_used_flush = Duration::from_millis(20));
+    let created = api.post(API_TOKENS, &body("ci", "User")).await.expect(201);
+    assert!(created["status"].get("lastUsedAt").is_none(), "{created}");
+    let id = created["metadata"]["name"].as_str().unwrap().to_string();
+    let machine = api.with_token(created["status"]["bearerToken"].as_str().unwrap());
+    let modified_with_last_use = |e: &Value| {
+        e["type"] == "MODIFIED"
+            && e["object"]["metadata"]["name"] == id.as_str()
+            && e["object"]["status"]["lastUsedAt"].is_string()
+    };
+    let seconds = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+
+    let since = created["metadata"]["resourceVersion"].as_str().unwrap();
+    let first_use = clock.now();
+    machine.get("/api/v1/namespaces").await.expect(200);
+    let event = api
+        .wait_for_event(API_TOKENS, since, modified_with_last_use)
+        .await;
+    assert_eq!(event["object"]["status"]["lastUsedAt"], seconds(first_use));
+    let since = event["object"]["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Again within the minute: nothing written; after it, the newer time.
+    clock.advance(SignedDuration::from_secs(30));
+    machine.get("/api/v1/namespaces").await.expect(200);
+    clock.advance(SignedDuration::from_secs(31));
+    let later_use = clock.now();
+    machine.get("/api/v1/namespaces").await.expect(200);
+    let event = api
+        .wait_for_event(API_TOKENS, &since, modified_with_last_use)
+        .await;
+    assert_eq!(
+        event["object"]["status"]["lastUsedAt"],
+        seconds(later_use),
+        "the use 30 s after the first was not written: {event}"
     );
 }

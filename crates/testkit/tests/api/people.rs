@@ -224,8 +224,19 @@ impl Api {
         from_resource_version: &str,
         done: impl Fn(&Value) -> bool,
     ) -> Value {
+        self.wait_for_event(HUB_TOKENS, from_resource_version, done)
+            .await
+    }
+
+    /// Watches `collection` (as the admin) until `done` holds for an event; returns it.
+    pub async fn wait_for_event(
+        &self,
+        collection: &str,
+        from_resource_version: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
         let path = with_query(
-            HUB_TOKENS,
+            collection,
             &[
                 ("watch", "true"),
                 ("resourceVersion", from_resource_version),
@@ -245,8 +256,8 @@ impl Api {
         .await;
         match waited {
             Ok(Some(event)) => event,
-            Ok(None) => panic!("the token watch ended; seen: {seen:?}"),
-            Err(_) => panic!("the awaited token event never came; seen: {seen:?}"),
+            Ok(None) => panic!("the watch of {collection} ended; seen: {seen:?}"),
+            Err(_) => panic!("the awaited event of {collection} never came; seen: {seen:?}"),
         }
     }
 
