@@ -134,8 +134,13 @@ async fn a_user_token_views_writes_nothing_and_is_service_account_named() {
 
 #[tokio::test]
 async fn regenerate_and_delete_kill_the_old_secret_at_once() {
-    let api = Api::start();
+    let (api, clock) = Api::with_manual_clock();
+    let seconds = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let created = api.post(API_TOKENS, &body("ci", "User")).await.expect(201);
+    assert_eq!(
+        created["status"]["secretRegeneratedAt"],
+        seconds(clock.now())
+    );
     let id = created["metadata"]["name"].as_str().unwrap().to_string();
     let old = created["status"]["bearerToken"]
         .as_str()
@@ -146,11 +151,17 @@ async fn regenerate_and_delete_kill_the_old_secret_at_once() {
         .await
         .expect(200);
 
+    clock.advance(SignedDuration::from_hours(1));
     let regenerated = api
         .post(&format!("{API_TOKENS}/{id}/regenerate"), &json!({}))
         .await
         .expect(201);
     assert_eq!(regenerated["metadata"]["name"], id.as_str());
+    let regenerated_at = seconds(clock.now());
+    assert_eq!(regenerated["status"]["secretRegeneratedAt"], regenerated_at);
+    let read = api.get(&format!("{API_TOKENS}/{id}")).await.expect(200);
+    assert_eq!(read["status"]["secretRegeneratedAt"], regenerated_at);
+    assert!(read["status"].get("secret").is_none(), "{read}");
     let new = regenerated["status"]["bearerToken"]
         .as_str()
         .unwrap()
