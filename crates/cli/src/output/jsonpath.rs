@@ -101,13 +101,18 @@ fn text_of(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        Value::Bool(_) | Value::Number(_) => value.to_string(),
-        Value::Array(_) | Value::Object(_) => value.to_string(),
+        _ => value.to_string(),
     }
 }
 
 /// Where the action that starts at `text` ends: the first `}` outside quotes and brackets.
 fn action_end(text: &str) -> Option<usize> {
+    unquoted_close(text, '}')
+}
+
+/// The index of the first `close` (`}` or `]`) outside quotes that leaves the brackets
+/// balanced: for `]`, the one that closes the `[` at the start of `text`.
+fn unquoted_close(text: &str, close: char) -> Option<usize> {
     let mut quote: Option<char> = None;
     let mut depth = 0usize;
     let mut escaped = false;
@@ -122,8 +127,13 @@ fn action_end(text: &str) -> Option<usize> {
             (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
             (None, '[') => depth += 1,
-            (None, ']') => depth = depth.saturating_sub(1),
-            (None, '}') if depth == 0 => return Some(i),
+            (None, ']') => {
+                depth = depth.saturating_sub(1);
+                if close == ']' && depth == 0 {
+                    return Some(i);
+                }
+            }
+            (None, '}') if close == '}' && depth == 0 => return Some(i),
             _ => {}
         }
     }
@@ -241,30 +251,7 @@ fn field(text: &str) -> (String, &str) {
 
 /// The index of the `]` that closes the `[` at the start of `text`.
 fn bracket_end(text: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    let mut depth = 0usize;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match (quote, c) {
-            (_, '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[') => depth += 1,
-            (None, ']') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    unquoted_close(text, ']')
 }
 
 #[cfg(test)]
