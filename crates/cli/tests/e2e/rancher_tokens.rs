@@ -29,6 +29,11 @@ fn args_as<'a>(token: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
+/// kubectl's arguments for a merge patch of `resource` `name`.
+fn merge_patch<'a>(resource: &'a str, name: &'a str, patch: &'a str) -> [&'a str; 7] {
+    ["patch", resource, name, "--type", "merge", "-p", patch]
+}
+
 fn run_as(k: &Kubectl, token: &str, args: &[&str]) -> Run {
     k.run(&args_as(token, args))
 }
@@ -433,15 +438,11 @@ fn a_user_cannot_see_get_or_delete_another_users_tokens_and_an_admin_can() {
         fails_as(
             &k,
             &bob,
-            &[
-                "patch",
+            &merge_patch(
                 "tokens.ext.cattle.io",
                 &alices,
-                "--type",
-                "merge",
-                "-p",
                 r#"{"spec":{"enabled":false}}"#
-            ]
+            )
         )
         .trim(),
         not_found
@@ -561,15 +562,11 @@ fn users_may_only_reduce_the_ttl_and_an_admin_may_extend_it() {
     let refused = fails_as(
         &k,
         &alice,
-        &[
-            "patch",
+        &merge_patch(
             "tokens.ext.cattle.io",
             &name,
-            "--type",
-            "merge",
-            "-p",
             r#"{"spec":{"ttl":10800000}}"#,
-        ],
+        ),
     );
     assert_eq!(
         refused.trim(),
@@ -600,39 +597,27 @@ fn users_may_only_reduce_the_ttl_and_an_admin_may_extend_it() {
     assert_eq!(table(&out)[1][2], "30m", "{out}");
 
     // The admin extends, up to the max (90 days).
-    k.ok(&[
-        "patch",
+    k.ok(&merge_patch(
         "tokens.ext.cattle.io",
         &name,
-        "--type",
-        "merge",
-        "-p",
         r#"{"spec":{"ttl":7200000}}"#,
-    ]);
+    ));
     assert_eq!(ttl(&alice), "7200000");
-    k.ok(&[
-        "patch",
+    k.ok(&merge_patch(
         "tokens.ext.cattle.io",
         &name,
-        "--type",
-        "merge",
-        "-p",
         r#"{"spec":{"ttl":99999999999}}"#,
-    ]);
+    ));
     assert_eq!(ttl(&alice), "7776000000");
     // userID and kind do not change.
     let immutable = fails_as(
         &k,
         &alice,
-        &[
-            "patch",
+        &merge_patch(
             "tokens.ext.cattle.io",
             &name,
-            "--type",
-            "merge",
-            "-p",
             r#"{"spec":{"userID":"bob","kind":"session"}}"#,
-        ],
+        ),
     );
     assert!(
         immutable.contains("spec.kind: Invalid value: \"session\": field is immutable")
@@ -671,29 +656,17 @@ fn a_deleted_or_disabled_token_is_refused_at_once() {
     ok_as(
         &k,
         &alice,
-        &[
-            "patch",
-            "tokens.ext.cattle.io",
-            &name,
-            "--type",
-            "merge",
-            "-p",
-            disable,
-        ],
+        &merge_patch("tokens.ext.cattle.io", &name, disable),
     );
     assert_refused(&fails_as(&k, &token, &["get", "tokens.ext.cattle.io"]));
     ok_as(
         &k,
         &alice,
-        &[
-            "patch",
+        &merge_patch(
             "tokens.ext.cattle.io",
             &name,
-            "--type",
-            "merge",
-            "-p",
             r#"{"spec":{"enabled":true}}"#,
-        ],
+        ),
     );
     assert_eq!(whoami(&k, &token), "alice");
 
@@ -743,15 +716,11 @@ fn disabling_a_user_stops_their_tokens_and_deleting_them_deletes_their_tokens() 
     assert_eq!(session.len(), 1, "{session:?}");
 
     assert_eq!(
-        k.ok(&[
-            "patch",
+        k.ok(&merge_patch(
             "user",
             "alice",
-            "--type",
-            "merge",
-            "-p",
             r#"{"spec":{"enabled":false}}"#
-        ])
+        ))
         .trim(),
         "user.tokenhub.io/alice patched"
     );
@@ -772,15 +741,11 @@ fn disabling_a_user_stops_their_tokens_and_deleting_them_deletes_their_tokens() 
     ]);
     k.ok(&["get", "tokens.ext.cattle.io", &derived]);
 
-    k.ok(&[
-        "patch",
+    k.ok(&merge_patch(
         "user",
         "alice",
-        "--type",
-        "merge",
-        "-p",
         r#"{"spec":{"enabled":true}}"#,
-    ]);
+    ));
     assert_eq!(whoami(&k, &token), "alice");
 
     assert_eq!(
@@ -869,28 +834,20 @@ fn an_admin_changes_the_ttl_settings_with_kubectl() {
         ["auth-token-max-ttl-minutes", "129600"]
     );
     assert_eq!(
-        k.ok(&[
-            "patch",
+        k.ok(&merge_patch(
             "setting",
             "auth-token-max-ttl-minutes",
-            "--type",
-            "merge",
-            "-p",
             r#"{"value":"60"}"#
-        ])
+        ))
         .trim(),
         "setting.tokenhub.io/auth-token-max-ttl-minutes patched"
     );
     // A default above the max is refused, with the reason.
-    let refused = k.fails(&[
-        "patch",
+    let refused = k.fails(&merge_patch(
         "setting",
         "auth-token-default-ttl-minutes",
-        "--type",
-        "merge",
-        "-p",
         r#"{"value":"120"}"#,
-    ]);
+    ));
     assert_eq!(
         refused.trim(),
         "The Setting \"auth-token-default-ttl-minutes\" is invalid: value: Invalid value: \"120\": may not exceed auth-token-max-ttl-minutes (60)"
@@ -905,15 +862,7 @@ fn an_admin_changes_the_ttl_settings_with_kubectl() {
     let forbidden = fails_as(
         &k,
         &alice,
-        &[
-            "patch",
-            "setting",
-            "auth-token-max-ttl-minutes",
-            "--type",
-            "merge",
-            "-p",
-            r#"{"value":"0"}"#,
-        ],
+        &merge_patch("setting", "auth-token-max-ttl-minutes", r#"{"value":"0"}"#),
     );
     assert!(forbidden.contains("Forbidden"), "{forbidden}");
 }
