@@ -8,6 +8,7 @@
 //! anyone read the version, health and OIDC discovery documents.
 
 use serde_json::{Value, json};
+use tokenhub_api::registry::ALL_VERBS;
 
 /// Opting out: a preset carrying this annotation with "false" is left as its owner changed it.
 pub const AUTOUPDATE_ANNOTATION: &str = "rbac.authorization.kubernetes.io/autoupdate";
@@ -73,20 +74,7 @@ pub fn cluster_roles() -> Vec<Value> {
             "system:aggregate-to-admin",
             &[(TO_ADMIN, "true")],
             vec![
-                rule(
-                    &[
-                        "create",
-                        "delete",
-                        "deletecollection",
-                        "get",
-                        "list",
-                        "patch",
-                        "update",
-                        "watch",
-                    ],
-                    &[RBAC],
-                    &["roles", "rolebindings"],
-                ),
+                rule(ALL_VERBS, &[RBAC], &["roles", "rolebindings"]),
                 rule(
                     &["create"],
                     &["authorization.k8s.io"],
@@ -130,20 +118,7 @@ pub fn cluster_roles() -> Vec<Value> {
                 // Every RBAC verb but `bind` and `escalate`: hub-admin manages roles and bindings
                 // within what it holds itself, and cannot make anyone (itself included) a
                 // cluster-admin.
-                rule(
-                    &[
-                        "create",
-                        "delete",
-                        "deletecollection",
-                        "get",
-                        "list",
-                        "patch",
-                        "update",
-                        "watch",
-                    ],
-                    &[RBAC],
-                    &["*"],
-                ),
+                rule(ALL_VERBS, &[RBAC], &["*"]),
                 rule(
                     &["create"],
                     &["authorization.k8s.io"],

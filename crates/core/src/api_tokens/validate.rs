@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use super::Role;
-use crate::tokens::spec_fields::{self, check_description, immutable, same, spec_of, string};
+use crate::tokens::spec_fields::{self, check_description, immutable_changes, spec_of, string};
 use crate::validation::FieldError;
 
 /// Longest `spec.displayName`, in bytes.
@@ -47,20 +47,7 @@ pub fn validate_api_token_update(old: &Value, new: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     check_display_name(new_spec, &mut errs);
     check_description(new_spec, &mut errs);
-    let mut keys: Vec<&String> = old_spec
-        .into_iter()
-        .chain(new_spec)
-        .flat_map(Map::keys)
-        .filter(|k| !MUTABLE.contains(&k.as_str()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        let new_value = spec_fields::field(new_spec, key);
-        if !same(spec_fields::field(old_spec, key), new_value) {
-            errs.push(immutable(key, new_value));
-        }
-    }
+    errs.extend(immutable_changes(old_spec, new_spec, &MUTABLE, |_, v| v));
     errs
 }
 

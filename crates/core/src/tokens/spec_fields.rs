@@ -100,6 +100,32 @@ pub(crate) fn same(old: Option<&Value>, new: Option<&Value>) -> bool {
     old.filter(|v| !v.is_null()) == new.filter(|v| !v.is_null())
 }
 
+/// `spec.<key>: Invalid value: …: field is immutable` for every key of either spec outside
+/// `mutable` whose values differ (as `normalized` makes them), in key order so that the
+/// answer is stable.
+pub(crate) fn immutable_changes<'a>(
+    old_spec: Option<&'a Map<String, Value>>,
+    new_spec: Option<&'a Map<String, Value>>,
+    mutable: &[&str],
+    normalized: impl Fn(&str, Option<&'a Value>) -> Option<&'a Value>,
+) -> Vec<FieldError> {
+    let mut keys: Vec<&String> = old_spec
+        .into_iter()
+        .chain(new_spec)
+        .flat_map(Map::keys)
+        .filter(|k| !mutable.contains(&k.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| {
+            let old = normalized(key, field(old_spec, key));
+            !same(old, normalized(key, field(new_spec, key)))
+        })
+        .map(|key| immutable(key, field(new_spec, key)))
+        .collect()
+}
+
 /// `spec.<key>: Invalid value: <new>: field is immutable`, upstream's words.
 pub(crate) fn immutable(key: &str, new: Option<&Value>) -> FieldError {
     FieldError::invalid(

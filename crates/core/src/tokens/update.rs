@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::spec_fields::{self, boolean, check_description, immutable, integer, same, spec_of};
+use super::spec_fields::{self, boolean, check_description, immutable_changes, integer, spec_of};
 use super::ttl::{TtlSettings, is_longer};
 use crate::validation::FieldError;
 
@@ -29,7 +29,7 @@ pub fn check_token_update(
     let mut errs = Vec::new();
     check_description(new_spec, &mut errs);
     boolean(new_spec, "enabled", &mut errs);
-    errs.extend(immutable_changes(old_spec, new_spec));
+    errs.extend(immutable_changes(old_spec, new_spec, &MUTABLE, normalized));
     let ttl = match integer(new_spec, "ttl", &mut errs) {
         Some(requested) => effective_ttl(old_spec, requested, settings, may_extend_ttl),
         None if spec_fields::field(new_spec, "ttl").is_some() => Ok(0), // a type error, above
@@ -82,29 +82,6 @@ fn describe(ttl_ms: i64) -> String {
     } else {
         format!("{ttl_ms} ms")
     }
-}
-
-/// `spec.<field>: Invalid value: …: field is immutable` for every field that is not one of
-/// the three mutable ones and differs; in key order, so the answer is stable.
-fn immutable_changes(
-    old_spec: Option<&Map<String, Value>>,
-    new_spec: Option<&Map<String, Value>>,
-) -> Vec<FieldError> {
-    let mut keys: Vec<&String> = old_spec
-        .into_iter()
-        .chain(new_spec)
-        .flat_map(Map::keys)
-        .filter(|k| !MUTABLE.contains(&k.as_str()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter_map(|key| {
-            let old = normalized(key, spec_fields::field(old_spec, key));
-            let new = normalized(key, spec_fields::field(new_spec, key));
-            (!same(old, new)).then(|| immutable(key, spec_fields::field(new_spec, key)))
-        })
-        .collect()
 }
 
 /// `spec.kind` defaults to `""`, so an absent kind and an empty one are the same.
