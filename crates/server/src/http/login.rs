@@ -16,7 +16,7 @@ use tokenhub_store::ObjectKey;
 use super::resources::Call;
 use super::respond;
 use crate::error::ApiError;
-use crate::objects::{WriteOptions, decode_object, invalid_if_any};
+use crate::objects::{WriteOptions, invalid_if_any};
 use crate::password_records;
 use crate::tokens;
 
@@ -49,11 +49,7 @@ async fn password_hash(
 
 pub async fn create(call: Call, body: Body) -> Result<Response, ApiError> {
     let options = call.write_options()?;
-    let (request, _) = decode_object(
-        call.t,
-        call.json_body(body).await?,
-        options.field_validation,
-    )?;
+    let (request, _) = call.object_body(body, &options).await?;
     let username = spec_text(&request, "username");
     let password = spec_text(&request, "password");
     let mut errors = Vec::new();

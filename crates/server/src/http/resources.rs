@@ -188,6 +188,20 @@ impl Call {
         decode_body(&self.headers, &bytes)
     }
 
+    /// The body as an object of this request's kind, checked against its schema as
+    /// `options` ask; with the warnings of a lenient check.
+    pub async fn object_body(
+        &self,
+        body: Body,
+        options: &WriteOptions,
+    ) -> Result<(serde_json::Value, Vec<String>), ApiError> {
+        decode_object(
+            self.t,
+            self.json_body(body).await?,
+            options.field_validation,
+        )
+    }
+
     fn namespace(&self) -> Option<&str> {
         (self.t.is_namespaced() && !self.info.namespace.is_empty())
             .then_some(self.info.namespace.as_str())
@@ -414,11 +428,7 @@ async fn update(call: Call, body: Body) -> Result<Response, ApiError> {
 /// An APIToken gets an ID and a secret from the hub; the secret is shown once.
 async fn create_api_token(call: Call, body: Body) -> Result<Response, ApiError> {
     let options = call.write_options()?;
-    let (token, warnings) = decode_object(
-        call.t,
-        call.json_body(body).await?,
-        options.field_validation,
-    )?;
+    let (token, warnings) = call.object_body(body, &options).await?;
     let (token, bearer) = apitokens::create(&call.hub, &call.user, token, &options).await?;
     let answer = apitokens::with_secret(token, &bearer);
     Ok(respond::json_with_warnings(
@@ -439,11 +449,7 @@ async fn create_token(call: Call, body: Body) -> Result<Response, ApiError> {
         )));
     }
     let options = call.write_options()?;
-    let (token, warnings) = decode_object(
-        call.t,
-        call.json_body(body).await?,
-        options.field_validation,
-    )?;
+    let (token, warnings) = call.object_body(body, &options).await?;
     if let TokenOwner::OtherUser(other) = owner_of_new_token(&token, &user.username) {
         return Err(ApiError::Forbidden(format!(
             "{} is forbidden: {} may not create tokens for {other:?}",

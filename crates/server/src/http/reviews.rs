@@ -13,15 +13,14 @@ use tokenhub_core::validation::FieldError;
 use super::resources::Call;
 use super::respond;
 use crate::error::ApiError;
-use crate::objects::{adopt_request_namespace, decode_object, invalid, invalid_if_any};
+use crate::objects::{adopt_request_namespace, invalid, invalid_if_any};
 
 /// The review in the body, checked against its kind's schema, in the namespace of the URL
 /// when its kind is namespaced; `status` from the client is ignored (kubectl's protobuf always
 /// carries an empty one).
 async fn review(call: &Call, body: Body) -> Result<Value, ApiError> {
-    let value = call.json_body(body).await?;
     let options = call.write_options()?;
-    let (mut review, _) = decode_object(call.t, value, options.field_validation)?;
+    let (mut review, _) = call.object_body(body, &options).await?;
     adopt_request_namespace(call.t, &mut review, call.object_namespace()?)?;
     if let Value::Object(map) = &mut review {
         map.remove("status");
