@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
 
 use super::duration::parse_millis;
-use super::resource::{self, API_TOKENS};
+use super::resource::{self, API_TOKENS, KindPaths};
 use crate::client::{CliError, GlobalArgs, HubClient};
 use crate::output::table::align;
 use crate::output::{OutputArgs, OutputFormat, emit, note, print_data};

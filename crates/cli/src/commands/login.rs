@@ -4,7 +4,7 @@
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::resource::{LOGIN_REQUESTS, TOKENS};
+use super::resource::{KindPaths, LOGIN_REQUESTS, TOKENS};
 use super::secrets::{prompt, stdin_secret};
 use crate::client::profiles::{Credential, Profile, ProfileFile, default_path, read_text};
 use crate::client::{CliError, Connection, GlobalArgs, HubClient};

@@ -2,55 +2,34 @@
 //! kubectl's output.
 
 use serde_json::Value;
+use tokenhub_api::registry::ResourceType;
 
 use crate::client::{CliError, HubClient};
 use crate::output::table::{Table, render_table};
 use crate::output::{OutputArgs, OutputFormat, emit, note, print_data};
 
-/// A kind of the hub's API.
-#[derive(Debug, Clone, Copy)]
-pub struct Kind {
-    pub group: &'static str,
-    pub version: &'static str,
-    pub plural: &'static str,
-    pub kind: &'static str,
-}
+pub use tokenhub_api::kinds::tokenhub_v1::{API_TOKENS, LOGIN_REQUESTS, TOKENS, USERS};
 
-pub const TOKENS: Kind = Kind {
-    group: "tokenhub.io",
-    version: "v1",
-    plural: "tokens",
-    kind: "Token",
-};
-pub const API_TOKENS: Kind = Kind {
-    group: "tokenhub.io",
-    version: "v1",
-    plural: "apitokens",
-    kind: "APIToken",
-};
-pub const USERS: Kind = Kind {
-    group: "tokenhub.io",
-    version: "v1",
-    plural: "users",
-    kind: "User",
-};
-pub const LOGIN_REQUESTS: Kind = Kind {
-    group: "tokenhub.io",
-    version: "v1",
-    plural: "loginrequests",
-    kind: "LoginRequest",
-};
+/// Where a kind of the hub's API lives, and how kubectl names its objects.
+pub trait KindPaths {
+    fn collection(&self) -> String;
 
-impl Kind {
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.to_string()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
+    fn item(&self, name: &str) -> String {
+        format!("{}/{}", self.collection(), path_segment(name))
     }
 
-    pub fn collection(&self) -> String {
+    /// `tokens.tokenhub.io "x"`, as kubectl names an object in messages.
+    fn describe(&self, name: &str) -> String;
+
+    /// `token.tokenhub.io/x`, as `kubectl -o name` prints it.
+    fn qualified(&self, name: &str) -> String;
+
+    /// A new object of this kind with the given spec, ready to POST.
+    fn new_object(&self, spec: Value) -> Value;
+}
+
+impl KindPaths for ResourceType {
+    fn collection(&self) -> String {
         if self.group.is_empty() {
             format!("/api/{}/{}", self.version, self.plural)
         } else {
@@ -58,26 +37,15 @@ impl Kind {
         }
     }
 
-    pub fn item(&self, name: &str) -> String {
-        format!("{}/{}", self.collection(), path_segment(name))
+    fn describe(&self, name: &str) -> String {
+        format!("{} {name:?}", self.qualified_plural())
     }
 
-    /// `tokens.tokenhub.io "x"`, as kubectl names an object in messages.
-    pub fn describe(&self, name: &str) -> String {
-        if self.group.is_empty() {
-            format!("{} {name:?}", self.plural)
-        } else {
-            format!("{}.{} {name:?}", self.plural, self.group)
-        }
-    }
-
-    /// `token.tokenhub.io/x`, as `kubectl -o name` prints it.
-    pub fn qualified(&self, name: &str) -> String {
+    fn qualified(&self, name: &str) -> String {
         crate::output::qualified_name(self.kind, self.group, name)
     }
 
-    /// A new object of this kind with the given spec, ready to POST.
-    pub fn new_object(&self, spec: Value) -> Value {
+    fn new_object(&self, spec: Value) -> Value {
         serde_json::json!({
             "apiVersion": self.api_version(),
             "kind": self.kind,
@@ -105,14 +73,14 @@ pub fn path_segment(name: &str) -> String {
 }
 
 /// `list` as kubectl prints it: a server-side Table, or the list in another format.
-pub fn list(client: &HubClient, kind: &Kind, output: &OutputArgs) -> Result<(), CliError> {
+pub fn list(client: &HubClient, kind: &ResourceType, output: &OutputArgs) -> Result<(), CliError> {
     show(client, kind, &kind.collection(), output, true)
 }
 
 /// `get NAME` as kubectl prints it.
 pub fn get(
     client: &HubClient,
-    kind: &Kind,
+    kind: &ResourceType,
     name: &str,
     output: &OutputArgs,
 ) -> Result<(), CliError> {
@@ -121,7 +89,7 @@ pub fn get(
 
 fn show(
     client: &HubClient,
-    kind: &Kind,
+    kind: &ResourceType,
     path: &str,
     output: &OutputArgs,
     is_list: bool,
@@ -140,7 +108,7 @@ fn show(
 }
 
 /// `delete NAME`, answered as kubectl answers it.
-pub fn delete(client: &HubClient, kind: &Kind, name: &str) -> Result<(), CliError> {
+pub fn delete(client: &HubClient, kind: &ResourceType, name: &str) -> Result<(), CliError> {
     client.delete(&kind.item(name))?;
     emit(&format!("{} deleted\n", kind.describe(name)))
 }
@@ -160,12 +128,7 @@ mod tests {
         assert_eq!(USERS.item(".."), "/apis/tokenhub.io/v1/users/%2E%2E");
         assert_eq!(API_TOKENS.describe("x"), "apitokens.tokenhub.io \"x\"");
         assert_eq!(API_TOKENS.qualified("x"), "apitoken.tokenhub.io/x");
-        let core = Kind {
-            group: "",
-            version: "v1",
-            plural: "namespaces",
-            kind: "Namespace",
-        };
+        let core = &tokenhub_api::kinds::core_v1::NAMESPACES;
         assert_eq!(core.collection(), "/api/v1/namespaces");
         assert_eq!(core.describe("a"), "namespaces \"a\"");
     }

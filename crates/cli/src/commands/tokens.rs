@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
 
 use super::duration::parse_millis;
-use super::resource::{self, TOKENS};
+use super::resource::{self, KindPaths, TOKENS};
 use crate::client::{CliError, GlobalArgs, HubClient};
 use crate::output::{OutputArgs, OutputFormat, emit, note, print_data};
 

@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
 
-use super::resource::{self, USERS};
+use super::resource::{self, KindPaths, USERS};
 use super::secrets::{prompt, prompt_new_password, stdin_lines, stdin_secret};
 use crate::client::{CliError, GlobalArgs, HubClient};
 use crate::output::{OutputArgs, emit, note};
