@@ -20,6 +20,7 @@
 //! '{"spec":{"value":false}}'`, as the Rancher seed writes it); null means its default.
 
 use serde_json::Value;
+use tokenhub_api::meta::ObjectExt;
 
 use crate::tokens::{MS_PER_MINUTE, TtlSettings};
 use crate::validation::FieldError;
@@ -197,10 +198,7 @@ impl TtlSettings {
 
 /// A Setting being created or updated, given the values in force now.
 pub fn validate_setting(obj: &Value, current: &SettingValues) -> Vec<FieldError> {
-    let name = obj
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let name = obj.name().unwrap_or_default();
     let Some(def) = setting(name) else {
         let names = SETTINGS.map(|s| s.name);
         return vec![FieldError::not_supported("metadata.name", name, &names)];
@@ -237,10 +235,7 @@ pub fn validate_setting(obj: &Value, current: &SettingValues) -> Vec<FieldError>
 
 /// A Feature being created or updated: a known name, `spec.value` a boolean or null.
 pub fn validate_feature(obj: &Value) -> Vec<FieldError> {
-    let name = obj
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let name = obj.name().unwrap_or_default();
     if feature(name).is_none() {
         let names = FEATURES.map(|f| f.name);
         return vec![FieldError::not_supported("metadata.name", name, &names)];

@@ -11,6 +11,7 @@ use tokenhub_api::kinds::rbac_v1::{CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES};
 use tokenhub_api::kinds::tokenhub_v1::{
     API_TOKEN_SECRETS_KEY, PASSWORDS_KEY, TOKEN_SECRETS_KEY, TOKEN_USER_LABEL, TOKENS,
 };
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_core::api_tokens::cluster_role_binding_name;
 use tokenhub_core::clock::Clock;
 use tokenhub_core::tokens::SESSION_KIND;
@@ -147,10 +148,7 @@ async fn delete_tokens_of(
         if sessions_only && !session {
             continue;
         }
-        let name = token
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let name = token.name().unwrap_or_default();
         match objects
             .delete(&TOKENS, "", name, &DeleteOptions::default())
             .await

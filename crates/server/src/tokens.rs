@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use tokenhub_api::kinds::tokenhub_v1::{GROUP, RANCHER_GROUP, TOKEN_SECRETS_KEY, TOKENS};
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::bearer::{CredentialKind, IssuedBearer, format_rancher, issue};
 use tokenhub_core::credentials::{hash_secret, hash_to_hex};
@@ -121,11 +122,7 @@ pub async fn mint(
 pub fn created_response(t: &ResourceType, minted: &MintedToken, now: Timestamp) -> Value {
     let mut object = minted.object.clone();
     present(t, &mut object, now, None);
-    let name = object
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let name = object.name().unwrap_or_default().to_string();
     let secret = &minted.bearer.secret;
     let bearer = if t.group == RANCHER_GROUP {
         format_rancher(&name, secret).expose().to_string()
@@ -157,10 +154,7 @@ pub fn present(t: &ResourceType, token: &mut Value, now: Timestamp, current: Opt
         .pointer("/spec/ttl")
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    let name = token
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let name = token.name().map(str::to_string);
     let Some(map) = token.as_object_mut() else {
         return;
     };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokenhub_api::kinds::rbac_v1::CLUSTER_ROLE_BINDINGS;
 use tokenhub_api::kinds::tokenhub_v1::API_TOKENS;
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::api_tokens::role_of;
 
@@ -37,10 +38,7 @@ impl Admission for ApiTokenRoles {
         if !std::ptr::eq(t, &API_TOKENS) || old.is_some() {
             return Ok(());
         }
-        let id = new
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let id = new.name().unwrap_or_default();
         let mut binding = role_binding(id, role_of(new), "", "");
         self.escalation
             .admit(requester, &CLUSTER_ROLE_BINDINGS, "", None, &mut binding)

@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokenhub_api::kinds::rbac_v1::{
     CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, GROUP, ROLE_BINDINGS, ROLES,
 };
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::identity::{SYSTEM_MASTERS, UserInfo};
 use tokenhub_core::rbac::{
@@ -143,11 +144,7 @@ impl EscalationCheck {
 }
 
 fn name_of(object: &Value) -> String {
-    object
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+    object.name().unwrap_or_default().to_string()
 }
 
 impl Admission for EscalationCheck {

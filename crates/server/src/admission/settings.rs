@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use tokenhub_api::kinds::tokenhub_v1::SETTINGS;
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::settings::validate_setting;
 
@@ -34,11 +35,7 @@ impl Admission for SettingsCheck {
         if !std::ptr::eq(t, &SETTINGS) {
             return Ok(());
         }
-        let name = new
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let name = new.name().unwrap_or_default().to_string();
         invalid_if_any(t, &name, validate_setting(new, &self.caches.settings()))
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use tokenhub_api::kinds::tokenhub_v1::TOKENS;
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::clock::Clock;
 use tokenhub_core::rbac::RequestAttributes;
@@ -50,11 +51,7 @@ impl Admission for TokenUpdates {
                 .authorizer
                 .allows(user, &RequestAttributes::resource("update", t.group, "*")),
         };
-        let name = new
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let name = new.name().unwrap_or_default().to_string();
         let ttl = check_token_update(old, new, &self.caches.settings().ttl(), may_extend)
             .map_err(|errors| invalid(t, &name, errors))?;
         if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {

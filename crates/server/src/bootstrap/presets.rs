@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use tokenhub_api::kinds::rbac_v1::{CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES};
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::ResourceType;
 use tokenhub_core::presets::{cluster_role_bindings, cluster_roles, matches, opted_out};
 
@@ -20,11 +21,7 @@ pub async fn reconcile_presets(objects: &Objects) -> Result<(), ApiError> {
 }
 
 async fn reconcile(objects: &Objects, t: &ResourceType, preset: Value) -> Result<(), ApiError> {
-    let name = preset
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let name = preset.name().unwrap_or_default().to_string();
     let options = WriteOptions::default();
     match objects.get(t, "", &name).await {
         Err(ApiError::NotFound(_)) => {

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tokenhub_api::kinds::tokenhub_v1::{API_TOKENS, TOKENS};
+use tokenhub_api::meta::ObjectExt;
 use tokenhub_api::registry::{ResourceType, Storage};
 use tokenhub_api::status::{Status, StatusDetails};
 use tokenhub_api::table::IncludeObject;
@@ -549,11 +550,7 @@ async fn delete(call: Call, body: Body) -> Result<Response, ApiError> {
         name: call.info.name.clone(),
         group: call.t.group.to_string(),
         kind: call.t.plural.to_string(),
-        uid: object
-            .pointer("/metadata/uid")
-            .and_then(|u| u.as_str())
-            .unwrap_or_default()
-            .to_string(),
+        uid: object.uid().unwrap_or_default().to_string(),
         ..Default::default()
     });
     Ok(respond::json(StatusCode::OK, &status))
