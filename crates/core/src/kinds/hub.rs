@@ -55,19 +55,24 @@ pub fn label_token(token: &mut Value) {
     }
 }
 
+/// Status belongs to the server: an update through the main resource keeps the stored one.
+fn keep_status(old: &Value, new: &mut Value) {
+    if let Some(map) = new.as_object_mut() {
+        match old.get("status") {
+            Some(status) => map.insert("status".into(), status.clone()),
+            None => map.remove("status"),
+        };
+    }
+}
+
 impl KindRules for TokenRules {
     fn validate(&self, object: &Value) -> Vec<FieldError> {
         validate_token_create(object)
     }
 
     fn prepare_update(&self, old: &Value, new: &mut Value) {
-        // Status belongs to the server; the owner and kind labels follow the (immutable) spec.
-        if let Some(map) = new.as_object_mut() {
-            match old.get("status") {
-                Some(status) => map.insert("status".into(), status.clone()),
-                None => map.remove("status"),
-            };
-        }
+        // The owner and kind labels follow the (immutable) spec.
+        keep_status(old, new);
         label_token(new);
     }
 
@@ -92,12 +97,7 @@ pub struct ApiTokenRules;
 
 impl KindRules for ApiTokenRules {
     fn prepare_update(&self, old: &Value, new: &mut Value) {
-        if let Some(map) = new.as_object_mut() {
-            match old.get("status") {
-                Some(status) => map.insert("status".into(), status.clone()),
-                None => map.remove("status"),
-            };
-        }
+        keep_status(old, new);
     }
 
     fn validate_update(&self, old: &Value, new: &Value) -> Vec<FieldError> {
@@ -136,12 +136,7 @@ impl KindRules for FeatureRules {
     }
 
     fn prepare_update(&self, old: &Value, new: &mut Value) {
-        if let Some(map) = new.as_object_mut() {
-            match old.get("status") {
-                Some(status) => map.insert("status".into(), status.clone()),
-                None => map.remove("status"),
-            };
-        }
+        keep_status(old, new);
     }
 }
 
