@@ -39,72 +39,6 @@ async fn populate(hub: &TestHub, client: &reqwest::Client) {
         .await;
 }
 
-/// POSTs `body` to `path` as the admin; returns the answer.
-async fn post(hub: &TestHub, client: &reqwest::Client, path: &str, body: Value) -> Value {
-    let response = client
-        .post(format!("{}{path}", hub.url))
-        .json(&body)
-        .send()
-        .await
-        .expect("a response");
-    assert!(response.status().is_success(), "POST {path}");
-    response.json().await.expect("JSON")
-}
-
-/// A client of each credential kind besides the admin's personal Token, each allowed to read
-/// ConfigMaps: an API token with role User (view), and a ServiceAccount token bound to view.
-async fn other_credentials(
-    hub: &TestHub,
-    admin: &reqwest::Client,
-) -> Vec<(&'static str, reqwest::Client)> {
-    let api_token = post(
-        hub,
-        admin,
-        "/apis/tokenhub.io/v1/apitokens",
-        json!({"spec": {"displayName": "bench", "role": "User"}}),
-    )
-    .await;
-    post(
-        hub,
-        admin,
-        "/api/v1/namespaces/bench/serviceaccounts",
-        json!({"metadata": {"name": "bot"}}),
-    )
-    .await;
-    post(
-        hub,
-        admin,
-        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-        json!({"metadata": {"name": "bot-view"},
-               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
-               "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": "bench"}]}),
-    )
-    .await;
-    let service_account = post(
-        hub,
-        admin,
-        "/api/v1/namespaces/bench/serviceaccounts/bot/token",
-        json!({"spec": {}}),
-    )
-    .await;
-    let bearer = |v: &Value, pointer: &str| {
-        v.pointer(pointer)
-            .and_then(Value::as_str)
-            .expect("a bearer")
-            .to_string()
-    };
-    vec![
-        (
-            "API token",
-            hub.client_with_token(Some(&bearer(&api_token, "/status/bearerToken"))),
-        ),
-        (
-            "ServiceAccount token (ES256, cached)",
-            hub.client_with_token(Some(&bearer(&service_account, "/status/token"))),
-        ),
-    ]
-}
-
 async fn fetch(client: &reqwest::Client, url: &str, accept: &str) -> Value {
     let response = client
         .get(url)
@@ -136,7 +70,16 @@ fn http(c: &mut Criterion) {
         b.to_async(&runtime)
             .iter(|| fetch(&client, &one, TABLE_ACCEPT))
     });
-    for (credential, other) in runtime.block_on(other_credentials(&hub, &client)) {
+    let readers = runtime.block_on(hub.readers("bench"));
+    let others = [
+        ("API token", &readers.api_token),
+        (
+            "ServiceAccount token (ES256, cached)",
+            &readers.service_account,
+        ),
+    ];
+    for (credential, bearer) in others {
+        let other = hub.client_with_token(Some(bearer));
         group.bench_function(
             format!("get configmap by name, JSON, as {credential}"),
             |b| {

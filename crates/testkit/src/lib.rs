@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use serde_json::json;
 use tokenhub_core::clock::{Clock, SystemClock};
 use tokenhub_server::{Compactor, ServeOptions, start};
 use tokio::sync::oneshot;
@@ -21,6 +22,12 @@ pub struct TestHub {
     data_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// See [`TestHub::readers`].
+pub struct Readers {
+    pub api_token: String,
+    pub service_account: String,
 }
 
 /// What the hub thread hands back once the hub serves.
@@ -153,6 +160,60 @@ impl TestHub {
     /// A client that trusts the hub's CA and presents the admin token.
     pub fn admin_client(&self) -> reqwest::Client {
         self.client_with_token(Some(&self.admin_token))
+    }
+
+    /// POSTs `body` to `path` as the admin and returns the answer; panics unless it is a 2xx.
+    pub async fn admin_post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .admin_client()
+            .post(format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("a response");
+        let status = response.status();
+        assert!(status.is_success(), "POST {path}: {status}");
+        response.json().await.expect("a JSON answer")
+    }
+
+    /// Bearer strings of the two other kinds of credential, both allowed what `view` allows:
+    /// an API token with role User, and a token of ServiceAccount `bot` in `namespace` bound
+    /// to `view`. For benchmarks that compare credentials.
+    pub async fn readers(&self, namespace: &str) -> Readers {
+        let api_token = self
+            .admin_post(
+                "/apis/tokenhub.io/v1/apitokens",
+                json!({"spec": {"displayName": "reader", "role": "User"}}),
+            )
+            .await;
+        self.admin_post(
+            &format!("/api/v1/namespaces/{namespace}/serviceaccounts"),
+            json!({"metadata": {"name": "bot"}}),
+        )
+        .await;
+        self.admin_post(
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+            json!({"metadata": {"name": format!("bot-view-{namespace}")},
+                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                   "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": namespace}]}),
+        )
+        .await;
+        let service_account = self
+            .admin_post(
+                &format!("/api/v1/namespaces/{namespace}/serviceaccounts/bot/token"),
+                json!({"spec": {}}),
+            )
+            .await;
+        let text = |v: &serde_json::Value, pointer: &str| {
+            v.pointer(pointer)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_else(|| panic!("no {pointer} in {v}"))
+                .to_string()
+        };
+        Readers {
+            api_token: text(&api_token, "/status/bearerToken"),
+            service_account: text(&service_account, "/status/token"),
+        }
     }
 
     /// A client that trusts the hub's CA and presents `token`, if any.

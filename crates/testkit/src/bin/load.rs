@@ -67,62 +67,13 @@ impl Scenario {
     }
 }
 
-async fn post(hub: &TestHub, path: &str, body: Value) -> Result<Value, String> {
-    let response = hub
-        .admin_client()
-        .post(format!("{}{path}", hub.url))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("POST {path}: {}", response.status()));
-    }
-    response.json().await.map_err(|e| e.to_string())
-}
-
-fn text(v: &Value, pointer: &str) -> Result<String, String> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or(format!("no {pointer} in {v}"))
-}
-
-async fn scenarios(hub: &TestHub) -> Result<Vec<Scenario>, String> {
-    post(
-        hub,
+async fn scenarios(hub: &TestHub) -> Vec<Scenario> {
+    hub.admin_post(
         "/api/v1/namespaces/default/configmaps",
         json!({"metadata": {"name": "app"}, "data": {"mode": "fast"}}),
     )
-    .await?;
-    let api_token = post(
-        hub,
-        "/apis/tokenhub.io/v1/apitokens",
-        json!({"spec": {"displayName": "load", "role": "User"}}),
-    )
-    .await?;
-    post(
-        hub,
-        "/api/v1/namespaces/default/serviceaccounts",
-        json!({"metadata": {"name": "bot"}}),
-    )
-    .await?;
-    post(
-        hub,
-        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-        json!({"metadata": {"name": "bot-view"},
-               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
-               "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": "default"}]}),
-    )
-    .await?;
-    let service_account = post(
-        hub,
-        "/api/v1/namespaces/default/serviceaccounts/bot/token",
-        json!({"spec": {}}),
-    )
-    .await?;
-    let api_bearer = text(&api_token, "/status/bearerToken")?;
-    let jwt = text(&service_account, "/status/token")?;
+    .await;
+    let readers = hub.readers("default").await;
     let config_map = format!("{}/api/v1/namespaces/default/configmaps/app", hub.url);
     let get = |name, client| Scenario {
         name,
@@ -131,7 +82,7 @@ async fn scenarios(hub: &TestHub) -> Result<Vec<Scenario>, String> {
         url: config_map.clone(),
         body: None,
     };
-    Ok(vec![
+    vec![
         Scenario {
             name: "GET /version, anonymous (the floor)",
             client: hub.client_with_token(None),
@@ -145,15 +96,15 @@ async fn scenarios(hub: &TestHub) -> Result<Vec<Scenario>, String> {
         ),
         get(
             "GET a ConfigMap, API token (RBAC via view)",
-            hub.client_with_token(Some(&api_bearer)),
+            hub.client_with_token(Some(&readers.api_token)),
         ),
         get(
             "GET a ConfigMap, ServiceAccount token (RBAC via view)",
-            hub.client_with_token(Some(&jwt)),
+            hub.client_with_token(Some(&readers.service_account)),
         ),
         Scenario {
             name: "POST SelfSubjectReview, API token",
-            client: hub.client_with_token(Some(&api_bearer)),
+            client: hub.client_with_token(Some(&readers.api_token)),
             method: reqwest::Method::POST,
             url: format!(
                 "{}/apis/authentication.k8s.io/v1/selfsubjectreviews",
@@ -163,7 +114,7 @@ async fn scenarios(hub: &TestHub) -> Result<Vec<Scenario>, String> {
                 json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}),
             ),
         },
-    ])
+    ]
 }
 
 /// Every latency of `connections` clients sending `scenario` for `duration`, in microseconds.
@@ -211,7 +162,7 @@ fn main() -> Result<(), String> {
     println!("| scenario | requests/s | p50 | p99 |");
     println!("|---|---|---|---|");
     runtime.block_on(async {
-        for scenario in scenarios(&hub).await? {
+        for scenario in scenarios(&hub).await {
             // Warm up: connections open, caches filled.
             drive(&scenario, options.connections, Duration::from_secs(1)).await?;
             let mut latencies = drive(&scenario, options.connections, duration).await?;
